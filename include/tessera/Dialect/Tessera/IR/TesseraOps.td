@@ -1,0 +1,270 @@
+//===- TesseraOps.td - Tessera operations ------------------*- tablegen -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD
+#define TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD
+
+include "tessera/Dialect/Tessera/IR/TesseraDialect.td"
+include "tessera/Dialect/Tessera/IR/TesseraAttrs.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def Tessera_FloatTensor : RankedTensorOf<[AnyFloat]>;
+
+//===----------------------------------------------------------------------===//
+// Linear layers and normalisation
+//===----------------------------------------------------------------------===//
+
+def Tessera_LinearOp : Tessera_Op<"linear", [Pure]> {
+  let summary = "fully connected layer: x · Wᵀ + b";
+  let description = [{
+    Multiplies the last dimension of `input` ([..., K]) with `weight`
+    ([N, K], the PyTorch `nn.Linear` layout) and adds the optional `bias`
+    ([N]). The result has the shape of `input` with the last dimension
+    replaced by N.
+
+    Example:
+    ```mlir
+    %y = tessera.linear %x, %w bias(%b)
+        : (tensor<2x256x384xf32>, tensor<1152x384xf32>, tensor<1152xf32>)
+        -> tensor<2x256x1152xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$input, Tessera_FloatTensor:$weight,
+                       Optional<Tessera_FloatTensor>:$bias);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` `(` $bias^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessera_LayerNormOp : Tessera_Op<"layer_norm",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "layer normalisation over the last dimension";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * weight + bias`, with the mean and
+    the biased variance taken over the last dimension. `weight` and `bias`
+    ([C]) are optional (DiT's adaLN blocks use neither).
+
+    Example:
+    ```mlir
+    %y = tessera.layer_norm %x weight(%g) bias(%b) {epsilon = 1.0e-06 : f32}
+        : (tensor<2x256x384xf32>, tensor<384xf32>, tensor<384xf32>)
+        -> tensor<2x256x384xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$input,
+                       Optional<Tessera_FloatTensor>:$weight,
+                       Optional<Tessera_FloatTensor>:$bias,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` `(` $weight^ `)`)? (`bias` `(` $bias^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessera_RMSNormOp : Tessera_Op<"rms_norm", [Pure]> {
+  let summary = "root-mean-square normalisation over the last dimension";
+  let description = [{
+    `x / sqrt(mean(x²) + epsilon) * weight`, the mean taken over the last
+    dimension; `weight` ([C]) is optional.
+
+    Example:
+    ```mlir
+    %y = tessera.rms_norm %x weight(%g) {epsilon = 1.0e-06 : f32}
+        : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$input,
+                       Optional<Tessera_FloatTensor>:$weight,
+                       DefaultValuedAttr<F32Attr, "1.0e-6">:$epsilon);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` `(` $weight^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Activations and modulation
+//===----------------------------------------------------------------------===//
+
+class Tessera_UnaryOp<string mnemonic, list<Trait> traits = []>
+    : Tessera_Op<mnemonic, !listconcat(traits,
+          [Pure, SameOperandsAndResultType])> {
+  let arguments = (ins Tessera_FloatTensor:$input);
+  let results = (outs Tessera_FloatTensor:$result);
+}
+
+def Tessera_GeluOp : Tessera_UnaryOp<"gelu"> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `approximate = none` (default) computes `0.5·x·(1 + erf(x/√2))`;
+    `approximate = tanh` computes
+    `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, as DiT's MLP does.
+
+    Example:
+    ```mlir
+    %y = tessera.gelu %x approximate(tanh) : tensor<2x256x1536xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$input,
+      DefaultValuedAttr<Tessera_GeluApproximationAttr,
+                        "::mlir::tessera::GeluApproximation::none">:$approximate);
+  let assemblyFormat = [{
+    $input (`approximate` `(` $approximate^ `)`)? attr-dict `:` type($result)
+  }];
+}
+
+def Tessera_SiluOp : Tessera_UnaryOp<"silu"> {
+  let summary = "sigmoid linear unit x·σ(x)";
+  let description = [{
+    Elementwise `x / (1 + exp(-x))`.
+
+    Example:
+    ```mlir
+    %y = tessera.silu %c : tensor<2x384xf32>
+    ```
+  }];
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Tessera_SwiGLUOp : Tessera_Op<"swiglu",
+    [Pure, SameOperandsAndResultType]> {
+  let summary = "SwiGLU gate: silu(gate) · up";
+  let description = [{
+    Elementwise `silu(gate) * up` on two tensors of the same type (the two
+    halves of a gated MLP's first projection).
+
+    Example:
+    ```mlir
+    %h = tessera.swiglu %g, %u : tensor<4x256xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$gate, Tessera_FloatTensor:$up);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = "$gate `,` $up attr-dict `:` type($result)";
+}
+
+def Tessera_RoPEOp : Tessera_Op<"rope", [Pure, SameOperandsAndResultType]> {
+  let summary = "rotary position embedding";
+  let description = [{
+    Rotates pairs of channels of `input` ([..., S, D], D even) by the angle
+    `p · theta^(-2i/D)` for the pair index `i < D/2`, where
+    `p = position_offset + s` is the token position. Pairs are
+    `(x[i], x[i + D/2])` (the GPT-NeoX / LLaMA "rotate half" layout) or,
+    with `interleaved`, `(x[2i], x[2i+1])` (the original RoFormer layout):
+
+    ```
+    y_a = x_a·cos(θ) − x_b·sin(θ)
+    y_b = x_b·cos(θ) + x_a·sin(θ)
+    ```
+
+    Example:
+    ```mlir
+    %q2 = tessera.rope %q {theta = 10000.0 : f64, interleaved}
+        : tensor<1x8x128x64xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$input,
+                       DefaultValuedAttr<F64Attr, "10000.0">:$theta,
+                       DefaultValuedAttr<I64Attr, "0">:$position_offset,
+                       UnitAttr:$interleaved);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tessera_ModulateOp : Tessera_Op<"modulate", [Pure]> {
+  let summary = "adaLN modulation x·(1 + scale) + shift";
+  let description = [{
+    The adaptive layer-norm modulation of DiT and PixArt-α: `input` is
+    [B, ..., C]; `shift` and `scale` are [B, C] and are broadcast over the
+    middle (token) dimensions.
+
+    Example:
+    ```mlir
+    %y = tessera.modulate %x, %shift, %scale
+        : (tensor<2x256x384xf32>, tensor<2x384xf32>, tensor<2x384xf32>)
+        -> tensor<2x256x384xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$input, Tessera_FloatTensor:$shift,
+                       Tessera_FloatTensor:$scale);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $shift `,` $scale attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessera_TimestepEmbeddingOp : Tessera_Op<"timestep_embedding", [Pure]> {
+  let summary = "sinusoidal timestep embedding";
+  let description = [{
+    Embeds diffusion timesteps `t` ([B]) into [B, dim], where `dim` is the
+    result's last dimension: with `half = dim / 2` and
+    `f_i = exp(-ln(max_period) · i / half)`, the result row is
+    `[cos(t·f_0) … cos(t·f_{half-1}), sin(t·f_0) … sin(t·f_{half-1})]`
+    (the DiT / PixArt-α order), followed by one zero column when `dim` is
+    odd.
+
+    Example:
+    ```mlir
+    %e = tessera.timestep_embedding %t {max_period = 10000.0 : f64}
+        : (tensor<2xf32>) -> tensor<2x256xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$timesteps,
+                       DefaultValuedAttr<F64Attr, "10000.0">:$max_period);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $timesteps attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+def Tessera_AttentionOp : Tessera_Op<"attention", [Pure]> {
+  let summary = "scaled dot-product attention (MHA, GQA, MQA)";
+  let description = [{
+    `softmax(scale · Q·Kᵀ) · V` over the key axis, per batch and head.
+    `query` is [B, Hq, Sq, D], `key` is [B, Hkv, Sk, D], `value` is
+    [B, Hkv, Sk, Dv] and the result is [B, Hq, Sq, Dv]. Hq must be a
+    multiple of Hkv: query head `h` reads key/value head
+    `h floordiv (Hq / Hkv)` (grouped-query attention; multi-query when
+    Hkv = 1). Sq and Sk may differ (cross-attention). `scale` defaults to
+    `1/sqrt(D)`.
+
+    Example:
+    ```mlir
+    %o = tessera.attention %q, %k, %v {scale = 0.125 : f32}
+        : (tensor<2x6x256x64xf32>, tensor<2x6x256x64xf32>,
+           tensor<2x6x256x64xf32>) -> tensor<2x6x256x64xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$query, Tessera_FloatTensor:$key,
+                       Tessera_FloatTensor:$value,
+                       OptionalAttr<F32Attr>:$scale);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The softmax scale: the `scale` attribute or 1/sqrt(D).
+    double getEffectiveScale();
+  }];
+}
+
+#endif // TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD

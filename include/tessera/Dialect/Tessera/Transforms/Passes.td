@@ -1,0 +1,50 @@
+//===- Passes.td - Tessera transformation passes -----------*- tablegen -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_TESSERA_TRANSFORMS_PASSES_TD
+#define TESSERA_DIALECT_TESSERA_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TesseraExportEntryPass : Pass<"tessera-export-entry", "::mlir::ModuleOp"> {
+  let summary = "Record the entry function's signature for the runtime";
+  let description = [{
+    Checks that the entry function takes and returns statically shaped
+    tensors of supported element types (f32, f64, f16, bf16, i1, i8, i32,
+    i64) and returns at least one result. It renames the entry function
+    to `@tessera_model` (the runtime owns `main`), adds
+    `llvm.emit_c_interface` to it, moves the `tessera.name` attributes
+    into the signature and adds a constant global
+    `@tessera_signature` holding one line per input and output
+    (`input NAME DTYPE D0,D1,...`), which the executable's runtime reads to
+    validate `.npy` and safetensors inputs. Names come from the
+    `tessera.name` argument/result attributes (default `arg<i>` and
+    `result<i>`).
+
+    Run on tensor IR, before bufferization.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Name of the entry function">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def TesseraEmitEntryWrapperPass
+    : Pass<"tessera-emit-entry-wrapper", "::mlir::ModuleOp"> {
+  let summary = "Emit the packed entry point `tessera_entry(void **args)`";
+  let description = [{
+    After lowering to the LLVM dialect, adds
+    `llvm.func @tessera_entry(%args: !llvm.ptr)` that loads `args[0]` (the
+    storage of all result memref descriptors) and `args[1 + i]` (the
+    descriptor of input i) and calls `_mlir_ciface_tessera_model`, the C
+    interface of the entry function that `tessera-export-entry` renamed.
+    The runtime calls this one symbol whatever the entry's arity.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // TESSERA_DIALECT_TESSERA_TRANSFORMS_PASSES_TD

@@ -1,0 +1,65 @@
+//===- Pipelines.h - Tessera compilation phases -----------------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The CPU pipeline is a sequence of named phases. `tesserac --compile-to=PHASE`
+// stops after a phase, and every phase is also a registered pass pipeline
+// (`tessera-opt --tessera-phase-<name>`), so tests run exactly what the driver
+// runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_PIPELINES_PIPELINES_H
+#define TESSERA_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::tessera {
+
+/// The phases of the CPU pipeline, in order. `Input` is the parsed and
+/// verified module; the others name the IR after that phase.
+enum class Phase { Input, Decompose, FuseAndTile, Bufferize, LLVM };
+
+/// All phases in order, for iteration and `--help` texts.
+llvm::ArrayRef<Phase> allPhases();
+/// The phase's flag name (`input`, `decompose`, `fuse-and-tile`,
+/// `bufferize`, `llvm`).
+llvm::StringRef getPhaseName(Phase phase);
+std::optional<Phase> parsePhase(llvm::StringRef name);
+
+struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
+  PassOptions::Option<std::string> entry{
+      *this, "entry", llvm::cl::desc("Name of the entry function"),
+      llvm::cl::init("main")};
+};
+
+/// Composite ops into core ops.
+void populateDecomposePhase(OpPassManager &pm, const PipelineOptions &options);
+/// Tessera ops into fused linalg on tensors.
+void populateFuseAndTilePhase(OpPassManager &pm,
+                              const PipelineOptions &options);
+/// Entry signature export, bufferization, loops.
+void populateBufferizePhase(OpPassManager &pm, const PipelineOptions &options);
+/// OpenMP, LLVM dialect and the packed entry point.
+void populateLLVMPhase(OpPassManager &pm, const PipelineOptions &options);
+/// Adds the phase's passes to `pm`.
+void populatePhase(OpPassManager &pm, Phase phase,
+                   const PipelineOptions &options);
+/// Adds every phase after `Input` up to and including `last`.
+void buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options,
+                      Phase last = Phase::LLVM);
+
+/// Registers `tessera-phase-<name>` for every phase and
+/// `tessera-cpu-pipeline` for all of them.
+void registerTesseraPipelines();
+
+} // namespace mlir::tessera
+
+#endif // TESSERA_PIPELINES_PIPELINES_H

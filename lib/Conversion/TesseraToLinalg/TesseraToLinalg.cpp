@@ -1,0 +1,644 @@
+//===- TesseraToLinalg.cpp - Lower tessera ops to linalg --------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tessera/Conversion/TesseraToLinalg/TesseraToLinalg.h"
+#include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_CONVERTTESSERATOLINALGPASS
+#include "tessera/Conversion/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+
+using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// Small builder for the linalg.generic ops every lowering here emits. Loops
+/// are numbered d0..d{n-1}; operands are indexed by lists of loop numbers.
+class GenericBuilder {
+public:
+  GenericBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  arith::FastMathFlagsAttr fastMath() {
+    return arith::FastMathFlagsAttr::get(
+        b.getContext(), arith::FastMathFlags::reassoc |
+                            arith::FastMathFlags::contract);
+  }
+
+  Value constant(double v, Type t) {
+    return arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, v));
+  }
+
+  Value empty(ArrayRef<int64_t> shape, Type et) {
+    return tensor::EmptyOp::create(b, loc, shape, et);
+  }
+
+  Value filled(ArrayRef<int64_t> shape, Type et, double v) {
+    return linalg::FillOp::create(b, loc, constant(v, et), empty(shape, et))
+        .getResult(0);
+  }
+
+  AffineMap map(unsigned numLoops, ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : dims)
+      exprs.push_back(b.getAffineDimExpr(d));
+    return AffineMap::get(numLoops, 0, exprs, b.getContext());
+  }
+
+  /// A generic with `numLoops` loops where the loops in `reductions` reduce;
+  /// `inputDims`/`outputDims` give each operand's loop indices. The body
+  /// returns one value per output.
+  SmallVector<Value> generic(unsigned numLoops, ArrayRef<unsigned> reductions,
+                             ValueRange inputs,
+                             ArrayRef<SmallVector<unsigned>> inputDims,
+                             ValueRange inits,
+                             ArrayRef<SmallVector<unsigned>> outputDims,
+                             function_ref<SmallVector<Value>(
+                                 OpBuilder &, Location, ValueRange)> body) {
+    SmallVector<AffineMap> maps;
+    for (auto dims : llvm::concat<const SmallVector<unsigned>>(inputDims,
+                                                               outputDims))
+      maps.push_back(map(numLoops, dims));
+    SmallVector<utils::IteratorType> iters(numLoops,
+                                           utils::IteratorType::parallel);
+    for (unsigned r : reductions)
+      iters[r] = utils::IteratorType::reduction;
+    auto op = linalg::GenericOp::create(
+        b, loc, TypeRange(inits), inputs, inits, maps, iters,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          linalg::YieldOp::create(nb, nloc, body(nb, nloc, args));
+        });
+    return SmallVector<Value>(op.getResults());
+  }
+
+  /// Elementwise generic over `shape` whose inputs all have that shape.
+  Value elementwise(ValueRange inputs, ArrayRef<int64_t> shape, Type et,
+                    BodyFn body) {
+    SmallVector<unsigned> all = iota(shape.size());
+    SmallVector<SmallVector<unsigned>> inDims(inputs.size(), all);
+    return generic(shape.size(), {}, inputs, inDims, {empty(shape, et)}, {all},
+                   [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                     return SmallVector<Value>{body(nb, nloc, args)};
+                   })[0];
+  }
+
+  static SmallVector<unsigned> iota(unsigned n, unsigned start = 0) {
+    SmallVector<unsigned> v;
+    for (unsigned i = 0; i < n; ++i)
+      v.push_back(start + i);
+    return v;
+  }
+
+  OpBuilder &b;
+  Location loc;
+};
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+Type elementTypeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getElementType();
+}
+
+Value sigmoidTimes(OpBuilder &b, Location loc, Value x, Value factor) {
+  // x·σ(x) written as x / (1 + exp(-x)); `factor` multiplies the result.
+  Type t = x.getType();
+  Value one = arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, 1.0));
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  Value s = arith::DivFOp::create(b, loc, x,
+                                  arith::AddFOp::create(b, loc, one, e));
+  return factor ? arith::MulFOp::create(b, loc, s, factor).getResult() : s;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear and normalisation
+//===----------------------------------------------------------------------===//
+
+struct LinearLowering : OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    ArrayRef<int64_t> outShape = shapeOf(op.getResult());
+    Type et = elementTypeOf(op.getResult());
+    unsigned rank = outShape.size(); // loops: lead..., n, k
+    SmallVector<unsigned> outDims = GenericBuilder::iota(rank);
+    Value init;
+    if (Value bias = op.getBias()) {
+      init = g.generic(rank, {}, {bias}, {{rank - 1}}, {g.empty(outShape, et)},
+                       {outDims},
+                       [](OpBuilder &, Location, ValueRange a) {
+                         return SmallVector<Value>{a[0]};
+                       })[0];
+    } else {
+      init = g.filled(outShape, et, 0.0);
+    }
+    SmallVector<unsigned> xDims = GenericBuilder::iota(rank - 1);
+    xDims.push_back(rank);
+    auto fm = g.fastMath();
+    Value result = g.generic(
+        rank + 1, {rank}, {op.getInput(), op.getWeight()},
+        {xDims, {rank - 1, rank}}, {init}, {outDims},
+        [&](OpBuilder &b, Location loc, ValueRange a) {
+          Value p = arith::MulFOp::create(b, loc, a[0], a[1], fm);
+          return SmallVector<Value>{arith::AddFOp::create(b, loc, a[2], p, fm)};
+        })[0];
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Σ over the last dimension of f(x) (and, optionally, a per-row value).
+Value rowSum(GenericBuilder &g, Value x, Value rowValue,
+             function_ref<Value(OpBuilder &, Location, Value, Value)> f) {
+  ArrayRef<int64_t> shape = shapeOf(x);
+  unsigned rank = shape.size();
+  Type et = elementTypeOf(x);
+  SmallVector<unsigned> rowDims = GenericBuilder::iota(rank - 1);
+  SmallVector<Value> inputs = {x};
+  SmallVector<SmallVector<unsigned>> inDims = {GenericBuilder::iota(rank)};
+  if (rowValue) {
+    inputs.push_back(rowValue);
+    inDims.push_back(rowDims);
+  }
+  auto fm = g.fastMath();
+  return g.generic(rank, {rank - 1}, inputs, inDims,
+                   {g.filled(shape.drop_back(), et, 0.0)}, {rowDims},
+                   [&](OpBuilder &b, Location loc, ValueRange a) {
+                     Value v = f(b, loc, a[0], rowValue ? a[1] : Value());
+                     return SmallVector<Value>{
+                         arith::AddFOp::create(b, loc, a.back(), v, fm)};
+                   })[0];
+}
+
+/// y = (x - mean?) · rsqrt(sq / C + eps) · weight? + bias?
+Value normalize(GenericBuilder &g, Value x, Value sum, Value sq, double eps,
+                Value weight, Value bias) {
+  ArrayRef<int64_t> shape = shapeOf(x);
+  unsigned rank = shape.size();
+  Type et = elementTypeOf(x);
+  double invC = 1.0 / static_cast<double>(shape.back());
+  SmallVector<unsigned> all = GenericBuilder::iota(rank);
+  SmallVector<unsigned> rowDims = GenericBuilder::iota(rank - 1);
+  SmallVector<Value> inputs = {x, sq};
+  SmallVector<SmallVector<unsigned>> inDims = {all, rowDims};
+  for (Value v : {sum, weight, bias}) {
+    if (!v)
+      continue;
+    inputs.push_back(v);
+    inDims.push_back(v == sum ? rowDims : SmallVector<unsigned>{rank - 1});
+  }
+  return g.generic(
+      rank, {}, inputs, inDims, {g.empty(shape, et)}, {all},
+      [&](OpBuilder &b, Location loc, ValueRange a) {
+        unsigned next = 2;
+        Value c = g.constant(invC, et);
+        Value centred = a[0];
+        if (sum) {
+          Value mean = arith::MulFOp::create(b, loc, a[next++], c);
+          centred = arith::SubFOp::create(b, loc, a[0], mean);
+        }
+        Value var = arith::MulFOp::create(b, loc, a[1], c);
+        Value inv = math::RsqrtOp::create(
+            b, loc, arith::AddFOp::create(b, loc, var, g.constant(eps, et)));
+        Value y = arith::MulFOp::create(b, loc, centred, inv);
+        if (weight)
+          y = arith::MulFOp::create(b, loc, y, a[next++]);
+        if (bias)
+          y = arith::AddFOp::create(b, loc, y, a[next++]);
+        return SmallVector<Value>{y};
+      })[0];
+}
+
+struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerNormOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    Value x = op.getInput();
+    Type et = elementTypeOf(x);
+    double invC = 1.0 / static_cast<double>(shapeOf(x).back());
+    Value sum = rowSum(g, x, Value(),
+                       [](OpBuilder &, Location, Value v, Value) { return v; });
+    // Two-pass variance: Σ (x - mean)².
+    Value sq = rowSum(g, x, sum, [&](OpBuilder &b, Location loc, Value v,
+                                     Value s) {
+      Value mean = arith::MulFOp::create(b, loc, s, g.constant(invC, et));
+      Value d = arith::SubFOp::create(b, loc, v, mean);
+      return arith::MulFOp::create(b, loc, d, d).getResult();
+    });
+    rewriter.replaceOp(op, normalize(g, x, sum, sq,
+                                     op.getEpsilon().convertToDouble(),
+                                     op.getWeight(), op.getBias()));
+    return success();
+  }
+};
+
+struct RMSNormLowering : OpRewritePattern<RMSNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RMSNormOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    Value x = op.getInput();
+    Value sq = rowSum(g, x, Value(), [](OpBuilder &b, Location loc, Value v,
+                                        Value) {
+      return arith::MulFOp::create(b, loc, v, v).getResult();
+    });
+    rewriter.replaceOp(op, normalize(g, x, Value(), sq,
+                                     op.getEpsilon().convertToDouble(),
+                                     op.getWeight(), Value()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Activations and modulation
+//===----------------------------------------------------------------------===//
+
+struct GeluLowering : OpRewritePattern<GeluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GeluOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    Type et = elementTypeOf(op.getInput());
+    bool useTanh = op.getApproximate() == GeluApproximation::tanh;
+    Value y = g.elementwise(
+        {op.getInput()}, shapeOf(op.getInput()), et,
+        [&](OpBuilder &b, Location loc, ValueRange a) {
+          Value x = a[0];
+          Value t;
+          if (useTanh) {
+            Value x3 = arith::MulFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, x, x), x);
+            Value inner = arith::AddFOp::create(
+                b, loc, x,
+                arith::MulFOp::create(b, loc, x3, g.constant(0.044715, et)));
+            t = math::TanhOp::create(
+                b, loc,
+                arith::MulFOp::create(b, loc, inner,
+                                      g.constant(std::sqrt(2.0 / M_PI), et)));
+          } else {
+            t = math::ErfOp::create(
+                b, loc, arith::MulFOp::create(b, loc, x,
+                                              g.constant(M_SQRT1_2, et)));
+          }
+          Value onePlus = arith::AddFOp::create(b, loc, t, g.constant(1.0, et));
+          Value half = arith::MulFOp::create(b, loc, x, g.constant(0.5, et));
+          return arith::MulFOp::create(b, loc, half, onePlus).getResult();
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct SiluLowering : OpRewritePattern<SiluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SiluOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    rewriter.replaceOp(
+        op, g.elementwise({op.getInput()}, shapeOf(op.getInput()),
+                          elementTypeOf(op.getInput()),
+                          [](OpBuilder &b, Location loc, ValueRange a) {
+                            return sigmoidTimes(b, loc, a[0], Value());
+                          }));
+    return success();
+  }
+};
+
+struct SwiGLULowering : OpRewritePattern<SwiGLUOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SwiGLUOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    rewriter.replaceOp(
+        op, g.elementwise({op.getGate(), op.getUp()}, shapeOf(op.getGate()),
+                          elementTypeOf(op.getGate()),
+                          [](OpBuilder &b, Location loc, ValueRange a) {
+                            return sigmoidTimes(b, loc, a[0], a[1]);
+                          }));
+    return success();
+  }
+};
+
+struct ModulateLowering : OpRewritePattern<ModulateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ModulateOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    ArrayRef<int64_t> shape = shapeOf(op.getInput());
+    Type et = elementTypeOf(op.getInput());
+    unsigned rank = shape.size();
+    SmallVector<unsigned> all = GenericBuilder::iota(rank);
+    SmallVector<unsigned> param = {0, rank - 1};
+    Value y = g.generic(
+        rank, {}, {op.getInput(), op.getShift(), op.getScale()},
+        {all, param, param}, {g.empty(shape, et)}, {all},
+        [&](OpBuilder &b, Location loc, ValueRange a) {
+          Value s = arith::AddFOp::create(b, loc, a[2], g.constant(1.0, et));
+          Value y = arith::MulFOp::create(b, loc, a[0], s);
+          return SmallVector<Value>{arith::AddFOp::create(b, loc, y, a[1])};
+        })[0];
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Positional embeddings
+//===----------------------------------------------------------------------===//
+
+/// exp(-ln(base) · i / denom) in f64, i an index value.
+Value inverseFrequency(OpBuilder &b, Location loc, Value i, double base,
+                       double denom) {
+  Type f64 = b.getF64Type();
+  Value fi = arith::UIToFPOp::create(
+      b, loc, f64, arith::IndexCastUIOp::create(b, loc, b.getI64Type(), i));
+  Value c = arith::ConstantOp::create(
+      b, loc, f64, b.getFloatAttr(f64, -std::log(base) / denom));
+  return math::ExpOp::create(b, loc, arith::MulFOp::create(b, loc, fi, c));
+}
+
+struct RoPELowering : OpRewritePattern<RoPEOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RoPEOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    GenericBuilder g(rewriter, loc);
+    Value x = op.getInput();
+    ArrayRef<int64_t> shape = shapeOf(x);
+    Type et = elementTypeOf(x);
+    unsigned rank = shape.size();
+    int64_t d = shape.back(), half = d / 2;
+    bool interleaved = op.getInterleaved();
+
+    // View the channels as [half, 2] (interleaved) or [2, half] (halves).
+    SmallVector<int64_t> pairShape(shape.drop_back());
+    if (interleaved)
+      pairShape.append({half, 2});
+    else
+      pairShape.append({2, half});
+    SmallVector<ReassociationIndices> reassoc;
+    for (unsigned i = 0; i + 1 < rank; ++i)
+      reassoc.push_back({i});
+    reassoc.push_back({rank - 1, rank});
+    auto pairType = RankedTensorType::get(pairShape, et);
+    Value pairs =
+        tensor::ExpandShapeOp::create(rewriter, loc, pairType, x, reassoc);
+
+    SmallVector<int64_t> halfShape(shape.drop_back());
+    halfShape.push_back(half);
+    auto halfType = RankedTensorType::get(halfShape, et);
+    unsigned pairDim = interleaved ? rank : rank - 1;
+    auto sliceParams = [&](int64_t which) {
+      SmallVector<OpFoldResult> offsets(rank + 1, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes, strides(rank + 1,
+                                               rewriter.getIndexAttr(1));
+      for (int64_t s : pairShape)
+        sizes.push_back(rewriter.getIndexAttr(s));
+      offsets[pairDim] = rewriter.getIndexAttr(which);
+      sizes[pairDim] = rewriter.getIndexAttr(1);
+      return std::make_tuple(offsets, sizes, strides);
+    };
+    SmallVector<Value> parts;
+    for (int64_t which : {0, 1}) {
+      auto [offsets, sizes, strides] = sliceParams(which);
+      parts.push_back(tensor::ExtractSliceOp::create(
+          rewriter, loc, halfType, pairs, offsets, sizes, strides));
+    }
+
+    double theta = op.getTheta().convertToDouble();
+    double offset = static_cast<double>(op.getPositionOffset());
+    SmallVector<unsigned> all = GenericBuilder::iota(rank);
+    SmallVector<Value> rotated = g.generic(
+        rank, {}, parts, {all, all},
+        {g.empty(halfShape, et), g.empty(halfShape, et)}, {all, all},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Type f64 = b.getF64Type();
+          Value s = linalg::IndexOp::create(b, l, rank - 2);
+          Value i = linalg::IndexOp::create(b, l, rank - 1);
+          Value pos = arith::AddFOp::create(
+              b, l,
+              arith::UIToFPOp::create(
+                  b, l, f64,
+                  arith::IndexCastUIOp::create(b, l, b.getI64Type(), s)),
+              arith::ConstantOp::create(b, l, f64,
+                                        b.getFloatAttr(f64, offset)));
+          Value angle = arith::MulFOp::create(
+              b, l, pos,
+              inverseFrequency(b, l, i, theta, static_cast<double>(half)));
+          Value c = arith::TruncFOp::create(b, l, et,
+                                            math::CosOp::create(b, l, angle));
+          Value sn = arith::TruncFOp::create(b, l, et,
+                                             math::SinOp::create(b, l, angle));
+          Value ya = arith::SubFOp::create(
+              b, l, arith::MulFOp::create(b, l, a[0], c),
+              arith::MulFOp::create(b, l, a[1], sn));
+          Value yb = arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, a[1], c),
+              arith::MulFOp::create(b, l, a[0], sn));
+          return SmallVector<Value>{ya, yb};
+        });
+
+    Value out = g.empty(pairShape, et);
+    for (int64_t which : {0, 1}) {
+      auto [offsets, sizes, strides] = sliceParams(which);
+      out = tensor::InsertSliceOp::create(rewriter, loc, rotated[which], out,
+                                          offsets, sizes, strides);
+    }
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, op.getResult().getType(), out, reassoc);
+    return success();
+  }
+};
+
+struct TimestepEmbeddingLowering : OpRewritePattern<TimestepEmbeddingOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TimestepEmbeddingOp op,
+                                PatternRewriter &rewriter) const override {
+    GenericBuilder g(rewriter, op.getLoc());
+    ArrayRef<int64_t> shape = shapeOf(op.getResult());
+    Type et = elementTypeOf(op.getResult());
+    int64_t half = shape[1] / 2;
+    double maxPeriod = op.getMaxPeriod().convertToDouble();
+    Value y = g.generic(
+        2, {}, {op.getTimesteps()}, {{0}}, {g.empty(shape, et)}, {{0, 1}},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Type f64 = b.getF64Type();
+          Value j = linalg::IndexOp::create(b, l, 1);
+          Value halfIdx = arith::ConstantIndexOp::create(b, l, half);
+          Value isCos = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                              j, halfIdx);
+          Value i = arith::SelectOp::create(
+              b, l, isCos, j, arith::SubIOp::create(b, l, j, halfIdx));
+          Value t = arith::ExtFOp::create(b, l, f64, a[0]);
+          Value arg = arith::MulFOp::create(
+              b, l, t,
+              inverseFrequency(b, l, i, maxPeriod, static_cast<double>(half)));
+          Value v = arith::SelectOp::create(b, l, isCos,
+                                            math::CosOp::create(b, l, arg),
+                                            math::SinOp::create(b, l, arg));
+          // The padding column of an odd dimension is zero.
+          Value inRange = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ult, j,
+              arith::ConstantIndexOp::create(b, l, 2 * half));
+          v = arith::SelectOp::create(
+              b, l, inRange, v,
+              arith::ConstantOp::create(b, l, f64, b.getFloatAttr(f64, 0.0)));
+          return SmallVector<Value>{arith::TruncFOp::create(b, l, et, v)};
+        })[0];
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+/// Dense reference lowering: scores, max-subtracted softmax, P·V. Query heads
+/// are viewed as [Hkv, G] so that every indexing map is a projection.
+struct AttentionLowering : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    GenericBuilder g(rewriter, loc);
+    ArrayRef<int64_t> q = shapeOf(op.getQuery()), k = shapeOf(op.getKey()),
+                      v = shapeOf(op.getValue());
+    Type et = elementTypeOf(op.getQuery());
+    int64_t b = q[0], hkv = k[1], grp = q[1] / hkv, sq = q[2], sk = k[2],
+            dv = v[3];
+    SmallVector<ReassociationIndices> headSplit = {{0}, {1, 2}, {3}, {4}};
+    Value q5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({b, hkv, grp, sq, q[3]}, et),
+        op.getQuery(), headSplit);
+    auto fm = g.fastMath();
+    // Loops: b h g q k | d  (scores), b h g q | k (row reductions).
+    SmallVector<int64_t> scoreShape = {b, hkv, grp, sq, sk};
+    SmallVector<unsigned> s5 = GenericBuilder::iota(5), row = {0, 1, 2, 3};
+    Value scores =
+        g.generic(6, {5}, {q5, op.getKey()}, {{0, 1, 2, 3, 5}, {0, 1, 4, 5}},
+                  {g.filled(scoreShape, et, 0.0)}, {s5},
+                  [&](OpBuilder &nb, Location l, ValueRange a) {
+                    Value p = arith::MulFOp::create(nb, l, a[0], a[1], fm);
+                    return SmallVector<Value>{
+                        arith::AddFOp::create(nb, l, a[2], p, fm)};
+                  })[0];
+    Value scale = g.constant(op.getEffectiveScale(), et);
+    SmallVector<int64_t> rowShape = {b, hkv, grp, sq};
+    Value rowMax =
+        g.generic(5, {4}, {scores}, {s5},
+                  {g.filled(rowShape, et, -INFINITY)}, {row},
+                  [&](OpBuilder &nb, Location l, ValueRange a) {
+                    Value s = arith::MulFOp::create(nb, l, a[0], scale);
+                    return SmallVector<Value>{
+                        arith::MaximumFOp::create(nb, l, a[1], s)};
+                  })[0];
+    Value probs =
+        g.generic(5, {}, {scores, rowMax}, {s5, row},
+                  {g.empty(scoreShape, et)}, {s5},
+                  [&](OpBuilder &nb, Location l, ValueRange a) {
+                    Value s = arith::MulFOp::create(nb, l, a[0], scale);
+                    return SmallVector<Value>{math::ExpOp::create(
+                        nb, l, arith::SubFOp::create(nb, l, s, a[1]))};
+                  })[0];
+    Value rowSumV =
+        g.generic(5, {4}, {probs}, {s5}, {g.filled(rowShape, et, 0.0)}, {row},
+                  [&](OpBuilder &nb, Location l, ValueRange a) {
+                    return SmallVector<Value>{
+                        arith::AddFOp::create(nb, l, a[1], a[0], fm)};
+                  })[0];
+    // Loops: b h g q e | k.
+    SmallVector<int64_t> outShape = {b, hkv, grp, sq, dv};
+    Value pv =
+        g.generic(6, {5}, {probs, op.getValue()},
+                  {{0, 1, 2, 3, 5}, {0, 1, 5, 4}},
+                  {g.filled(outShape, et, 0.0)}, {s5},
+                  [&](OpBuilder &nb, Location l, ValueRange a) {
+                    Value p = arith::MulFOp::create(nb, l, a[0], a[1], fm);
+                    return SmallVector<Value>{
+                        arith::AddFOp::create(nb, l, a[2], p, fm)};
+                  })[0];
+    Value out = g.generic(5, {}, {pv, rowSumV}, {s5, row},
+                          {g.empty(outShape, et)}, {s5},
+                          [&](OpBuilder &nb, Location l, ValueRange a) {
+                            return SmallVector<Value>{
+                                arith::DivFOp::create(nb, l, a[0], a[1])};
+                          })[0];
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, op.getResult().getType(), out, headSplit);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+struct ConvertTesseraToLinalgPass
+    : tessera::impl::ConvertTesseraToLinalgPassBase<ConvertTesseraToLinalgPass> {
+  void runOnOperation() override {
+    // Reject what the patterns cannot lower before rewriting anything.
+    WalkResult check = getOperation()->walk([](Operation *op) {
+      if (!isa<TesseraDialect>(op->getDialect()))
+        return WalkResult::advance();
+      for (Type t : llvm::concat<Type>(op->getOperandTypes(),
+                                        op->getResultTypes())) {
+        auto tensor = cast<RankedTensorType>(t);
+        if (!tensor.hasStaticShape()) {
+          op->emitOpError("cannot be lowered: dynamic shape ")
+              << t << " is not supported yet";
+          return WalkResult::interrupt();
+        }
+        if (!tensor.getElementType().isF32()) {
+          op->emitOpError("cannot be lowered: element type ")
+              << tensor.getElementType()
+              << " is not supported yet (only f32 is)";
+          return WalkResult::interrupt();
+        }
+      }
+      return WalkResult::advance();
+    });
+    if (check.wasInterrupted())
+      return signalPassFailure();
+
+    RewritePatternSet patterns(&getContext());
+    populateTesseraToLinalgPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    WalkResult left = getOperation()->walk([](Operation *op) {
+      if (!isa<TesseraDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitOpError("was not lowered");
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::tessera::populateTesseraToLinalgPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LinearLowering, LayerNormLowering, RMSNormLowering,
+               GeluLowering, SiluLowering, SwiGLULowering, ModulateLowering,
+               RoPELowering, TimestepEmbeddingLowering, AttentionLowering>(
+      patterns.getContext());
+}

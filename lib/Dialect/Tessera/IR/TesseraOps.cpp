@@ -1,0 +1,237 @@
+//===- TesseraOps.cpp - Tessera operations ----------------------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+//===----------------------------------------------------------------------===//
+// Verification helpers
+//===----------------------------------------------------------------------===//
+
+static void printShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape) {
+  os << '[';
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << '?';
+    else
+      os << d;
+  });
+  os << ']';
+}
+
+/// Checks that `value` has exactly `expected` as shape, where a dynamic
+/// dimension on either side matches anything.
+static LogicalResult verifyShape(Operation *op, StringRef what, Value value,
+                                 ArrayRef<int64_t> expected) {
+  auto type = cast<RankedTensorType>(value.getType());
+  ArrayRef<int64_t> actual = type.getShape();
+  bool ok = actual.size() == expected.size() &&
+            llvm::all_of(llvm::zip(actual, expected), [](auto pair) {
+              auto [a, e] = pair;
+              return ShapedType::isDynamic(a) || ShapedType::isDynamic(e) ||
+                     a == e;
+            });
+  if (ok)
+    return success();
+  std::string msg;
+  llvm::raw_string_ostream os(msg);
+  os << "expects " << what << " of shape ";
+  printShape(os, expected);
+  os << ", got ";
+  printShape(os, actual);
+  return op->emitOpError(msg);
+}
+
+/// Checks that all tensor operands and results share one element type.
+static LogicalResult verifySameElementType(Operation *op) {
+  Type elementType;
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    Type et = cast<ShapedType>(t).getElementType();
+    if (!elementType)
+      elementType = et;
+    else if (et != elementType)
+      return op->emitOpError("expects all operands and results to have the "
+                             "same element type, got ")
+             << elementType << " and " << et;
+  }
+  return success();
+}
+
+static LogicalResult verifyMinRank(Operation *op, StringRef what, Value value,
+                                   int64_t minRank) {
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+  if (rank >= minRank)
+    return success();
+  return op->emitOpError("expects ")
+         << what << " of rank >= " << minRank << ", got rank " << rank;
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// Verifies an optional per-channel parameter ([C]) of a normalisation.
+static LogicalResult verifyChannelParam(Operation *op, StringRef what,
+                                        Value param, int64_t channels) {
+  if (!param)
+    return success();
+  return verifyShape(op, what, param, {channels});
+}
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  if (failed(verifySameElementType(*this)) ||
+      failed(verifyMinRank(*this, "input", getInput(), 1)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ArrayRef<int64_t> w = shapeOf(getWeight());
+  if (w.size() != 2)
+    return emitOpError("expects weight of rank 2 ([N, K]), got rank ")
+           << w.size();
+  if (failed(verifyShape(*this, "weight", getWeight(), {w[0], in.back()})))
+    return failure();
+  if (getBias() && failed(verifyShape(*this, "bias", getBias(), {w[0]})))
+    return failure();
+  SmallVector<int64_t> expected(in);
+  expected.back() = w[0];
+  return verifyShape(*this, "result", getResult(), expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisations
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::verify() {
+  if (failed(verifySameElementType(*this)) ||
+      failed(verifyMinRank(*this, "input", getInput(), 1)))
+    return failure();
+  if (getEpsilon().convertToFloat() < 0.0f)
+    return emitOpError("expects a non-negative epsilon");
+  int64_t c = shapeOf(getInput()).back();
+  if (failed(verifyChannelParam(*this, "weight", getWeight(), c)) ||
+      failed(verifyChannelParam(*this, "bias", getBias(), c)))
+    return failure();
+  return verifyShape(*this, "result", getResult(), shapeOf(getInput()));
+}
+
+LogicalResult RMSNormOp::verify() {
+  if (failed(verifySameElementType(*this)) ||
+      failed(verifyMinRank(*this, "input", getInput(), 1)))
+    return failure();
+  if (getEpsilon().convertToFloat() < 0.0f)
+    return emitOpError("expects a non-negative epsilon");
+  int64_t c = shapeOf(getInput()).back();
+  if (failed(verifyChannelParam(*this, "weight", getWeight(), c)))
+    return failure();
+  return verifyShape(*this, "result", getResult(), shapeOf(getInput()));
+}
+
+//===----------------------------------------------------------------------===//
+// RoPEOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RoPEOp::verify() {
+  if (failed(verifyMinRank(*this, "input", getInput(), 2)))
+    return failure();
+  int64_t d = shapeOf(getInput()).back();
+  if (!ShapedType::isDynamic(d) && d % 2 != 0)
+    return emitOpError("expects an even head dimension, got ") << d;
+  if (!(getTheta().convertToDouble() > 0.0))
+    return emitOpError("expects a positive theta");
+  if (getPositionOffset() < 0)
+    return emitOpError("expects a non-negative position_offset");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ModulateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ModulateOp::verify() {
+  if (failed(verifySameElementType(*this)) ||
+      failed(verifyMinRank(*this, "input", getInput(), 2)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  SmallVector<int64_t> param = {in.front(), in.back()};
+  if (failed(verifyShape(*this, "shift", getShift(), param)) ||
+      failed(verifyShape(*this, "scale", getScale(), param)))
+    return failure();
+  return verifyShape(*this, "result", getResult(), in);
+}
+
+//===----------------------------------------------------------------------===//
+// TimestepEmbeddingOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TimestepEmbeddingOp::verify() {
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  ArrayRef<int64_t> t = shapeOf(getTimesteps());
+  if (t.size() != 1)
+    return emitOpError("expects timesteps of rank 1, got rank ") << t.size();
+  ArrayRef<int64_t> r = shapeOf(getResult());
+  if (r.size() != 2)
+    return emitOpError("expects a result of rank 2 ([B, dim]), got rank ")
+           << r.size();
+  if (!ShapedType::isDynamic(r[1]) && r[1] < 2)
+    return emitOpError("expects an embedding dimension >= 2, got ") << r[1];
+  if (!(getMaxPeriod().convertToDouble() > 0.0))
+    return emitOpError("expects a positive max_period");
+  return verifyShape(*this, "result", getResult(), {t[0], r[1]});
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::verify() {
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  for (auto [name, v] : {std::pair<StringRef, Value>{"query", getQuery()},
+                         {"key", getKey()},
+                         {"value", getValue()}}) {
+    int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+    if (rank != 4)
+      return emitOpError("expects ")
+             << name << " of rank 4 ([B, H, S, D]), got rank " << rank;
+  }
+  ArrayRef<int64_t> q = shapeOf(getQuery()), k = shapeOf(getKey()),
+                    v = shapeOf(getValue());
+  int64_t hq = q[1], hkv = k[1];
+  if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
+      (hkv == 0 || hq % hkv != 0))
+    return emitOpError("expects the number of query heads (")
+           << hq << ") to be a multiple of the number of key/value heads ("
+           << hkv << ")";
+  if (failed(verifyShape(*this, "key", getKey(), {q[0], hkv, k[2], q[3]})) ||
+      failed(verifyShape(*this, "value", getValue(), {q[0], hkv, k[2], v[3]})) ||
+      failed(verifyShape(*this, "result", getResult(), {q[0], hq, q[2], v[3]})))
+    return failure();
+  if (FloatAttr s = getScaleAttr(); s && !std::isfinite(s.getValueAsDouble()))
+    return emitOpError("expects a finite scale");
+  return success();
+}
+
+double AttentionOp::getEffectiveScale() {
+  if (FloatAttr s = getScaleAttr())
+    return s.getValueAsDouble();
+  return 1.0 / std::sqrt(static_cast<double>(shapeOf(getQuery()).back()));
+}
+
+#define GET_OP_CLASSES
+#include "tessera/Dialect/Tessera/IR/TesseraOps.cpp.inc"
