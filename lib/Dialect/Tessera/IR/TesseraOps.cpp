@@ -153,7 +153,7 @@ LogicalResult RoPEOp::verify() {
     return emitOpError("expects an even head dimension, got ") << d;
   if (!(getTheta().convertToDouble() > 0.0))
     return emitOpError("expects a positive theta");
-  if (getPositionOffset() < 0)
+  if (static_cast<int64_t>(getPositionOffset()) < 0)
     return emitOpError("expects a non-negative position_offset");
   return success();
 }

@@ -1,0 +1,68 @@
+// RUN: tessera-opt %s --convert-tessera-to-linalg --canonicalize | FileCheck %s
+
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @linear
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<32xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<8x16xf32>, tensor<32x16xf32>) outs(%[[INIT]] : tensor<8x32xf32>)
+// CHECK: arith.mulf %{{.*}}, %{{.*}} fastmath<reassoc,contract> : f32
+// CHECK: arith.addf %{{.*}}, %{{.*}} fastmath<reassoc,contract> : f32
+// CHECK-NOT: tessera.
+func.func @linear(%x: tensor<8x16xf32>, %w: tensor<32x16xf32>, %b: tensor<32xf32>) -> tensor<8x32xf32> {
+  %0 = tessera.linear %x, %w bias(%b) : (tensor<8x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<8x32xf32>
+  return %0 : tensor<8x32xf32>
+}
+
+// Two reductions (mean, centred sum of squares), then one elementwise pass.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.subf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK: math.rsqrt
+func.func @layer_norm(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %0 = tessera.layer_norm %x : (tensor<4x64xf32>) -> tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}
+
+// CHECK-LABEL: func.func @gelu
+// CHECK: math.erf
+// CHECK-LABEL: func.func @gelu_tanh
+// CHECK: math.tanh
+func.func @gelu(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %0 = tessera.gelu %x : tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}
+func.func @gelu_tanh(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %0 = tessera.gelu %x approximate(tanh) : tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}
+
+// RoPE splits the channels into two halves, rotates both in one generic and
+// reassembles them.
+// CHECK-LABEL: func.func @rope
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 2, 8, 2, 8]
+// CHECK: linalg.generic
+// CHECK: math.cos
+// CHECK: math.sin
+// CHECK: -> (tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>)
+// CHECK: tensor.collapse_shape
+func.func @rope(%x: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  %0 = tessera.rope %x : tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// GQA: the 8 query heads are viewed as [2 KV heads, 4 groups].
+// CHECK-LABEL: func.func @attention
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 2, 4, 5, 16]
+// CHECK: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]
+// CHECK: arith.maximumf
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3], [4]] : tensor<1x2x4x5x24xf32> into tensor<1x8x5x24xf32>
+func.func @attention(%q: tensor<1x8x5x16xf32>, %k: tensor<1x2x7x16xf32>, %v: tensor<1x2x7x24xf32>) -> tensor<1x8x5x24xf32> {
+  %0 = tessera.attention %q, %k, %v : (tensor<1x8x5x16xf32>, tensor<1x2x7x16xf32>, tensor<1x2x7x24xf32>) -> tensor<1x8x5x24xf32>
+  return %0 : tensor<1x8x5x24xf32>
+}

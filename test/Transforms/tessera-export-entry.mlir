@@ -1,0 +1,58 @@
+// RUN: tessera-opt %s -split-input-file --tessera-export-entry -verify-diagnostics | FileCheck %s
+
+// Names come from tessera.name, else arg<i>/result<i>; the attributes move
+// into the signature and the entry is renamed.
+// CHECK: llvm.mlir.global external constant @tessera_signature("entry main\0Ainput x f32 2,3\0Ainput arg1 i64 4\0Ainput s f32 \0Aoutput result0 f32 2,3\0Aoutput z i32 1\0A\00")
+// CHECK-LABEL: func.func @tessera_model
+// CHECK-SAME: (%{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<4xi64>, %{{.*}}: tensor<f32>) -> (tensor<2x3xf32>, tensor<1xi32>)
+// CHECK-SAME: attributes {llvm.emit_c_interface}
+// CHECK-LABEL: func.func @caller
+// CHECK: call @tessera_model
+func.func @main(%x: tensor<2x3xf32> {tessera.name = "x"}, %i: tensor<4xi64>, %s: tensor<f32> {tessera.name = "s"}) -> (tensor<2x3xf32>, tensor<1xi32> {tessera.name = "z"}) {
+  %c = arith.constant dense<1> : tensor<1xi32>
+  return %x, %c : tensor<2x3xf32>, tensor<1xi32>
+}
+func.func @caller(%x: tensor<2x3xf32>, %i: tensor<4xi64>, %s: tensor<f32>) -> tensor<2x3xf32> {
+  %0:2 = call @main(%x, %i, %s) : (tensor<2x3xf32>, tensor<4xi64>, tensor<f32>) -> (tensor<2x3xf32>, tensor<1xi32>)
+  return %0#0 : tensor<2x3xf32>
+}
+func.func @other(%x: tensor<2xf32>) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{entry function '@main' not found (use --entry=NAME)}}
+module {
+  func.func @other(%x: tensor<2xf32>) -> tensor<2xf32> {
+    return %x : tensor<2xf32>
+  }
+}
+
+// -----
+
+// expected-error @+1 {{entry input 'arg0' must be a statically shaped tensor, got 'tensor<?xf32>'}}
+func.func @main(%x: tensor<?xf32>) -> tensor<?xf32> {
+  return %x : tensor<?xf32>
+}
+
+// -----
+
+// expected-error @+1 {{entry input 'arg0' has unsupported element type 'complex<f32>'}}
+func.func @main(%x: tensor<2xcomplex<f32>>) -> tensor<2xcomplex<f32>> {
+  return %x : tensor<2xcomplex<f32>>
+}
+
+// -----
+
+// expected-error @+1 {{entry tensor name 'a' is used twice}}
+func.func @main(%x: tensor<2xf32> {tessera.name = "a"}) -> (tensor<2xf32> {tessera.name = "a"}) {
+  return %x : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{entry function '@main' must return at least one tensor}}
+func.func @main(%x: tensor<2xf32>) {
+  return
+}

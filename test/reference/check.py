@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Runs a tesserac-built executable on seeded random inputs and compares its
+outputs against an independent NumPy float64 reference (ops.py).
+
+  check.py EXE "EXPR" [--range NAME=LO,HI]... [--default-range LO,HI]
+           [--seed N] [--threads N]
+
+EXPR is a Python expression over the entry's input names (as float64 arrays;
+all inputs are also in the dict `I`) and `ops`; it evaluates to the reference output (or a tuple, one per
+output). Tolerance (DESIGN.md): max|err| <= 1e-4 * max(1, max|ref|).
+Prints one `PASS`/`FAIL` line per output; exits 1 on any failure.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ops  # noqa: E402
+
+DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64}
+
+
+def signature(exe):
+    out = subprocess.run([exe, "--print-signature"], check=True,
+                         capture_output=True, text=True).stdout
+    inputs, outputs = [], []
+    for line in out.splitlines():
+        kind, rest = line.split(None, 1)
+        name, ty = rest.split(":", 1)
+        dtype, dims = ty.strip().split("[", 1)
+        shape = tuple(int(d) for d in dims.rstrip("]").split(",") if d)
+        (inputs if kind == "input" else outputs).append((name.strip(), dtype, shape))
+    return inputs, outputs
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("exe")
+    p.add_argument("expr")
+    p.add_argument("--range", action="append", default=[])
+    p.add_argument("--default-range", default="-1,1",
+                   help="LO,HI for inputs without a --range")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    ranges = {}
+    for r in a.range:
+        name, lohi = r.split("=")
+        ranges[name] = tuple(float(v) for v in lohi.split(","))
+    default = tuple(float(v) for v in a.default_range.split(","))
+    rng = np.random.default_rng(a.seed)
+    inputs, outputs = signature(a.exe)
+    env = {"ops": ops, "np": np, "I": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [a.exe, "--output", tmp, "--threads", str(a.threads)]
+        for name, dtype, shape in inputs:
+            lo, hi = ranges.get(name, default)
+            arr = rng.uniform(lo, hi, size=shape).astype(DTYPES[dtype])
+            path = os.path.join(tmp, f"in_{name}.npy")
+            np.save(path, arr)
+            cmd += ["--input", f"{name}={path}"]
+            env["I"][name] = arr.astype(np.float64)
+            if name.isidentifier():
+                env[name] = env["I"][name]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        refs = eval(a.expr, env)  # noqa: S307 - test-only expressions
+        if not isinstance(refs, tuple):
+            refs = (refs,)
+        ok = True
+        for (name, _, shape), ref in zip(outputs, refs):
+            got = np.load(os.path.join(tmp, f"{name}.npy")).astype(np.float64)
+            if got.shape != ref.shape:
+                print(f"FAIL {name}: shape {got.shape} != reference {ref.shape}")
+                ok = False
+                continue
+            err = float(np.max(np.abs(got - ref))) if ref.size else 0.0
+            tol = 1e-4 * max(1.0, float(np.max(np.abs(ref))) if ref.size else 1.0)
+            good = err <= tol and not np.isnan(got).any()
+            ok &= good
+            print(f"{'PASS' if good else 'FAIL'} {name}: max_err={err:.3e} tol={tol:.3e}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
