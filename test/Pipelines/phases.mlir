@@ -12,7 +12,7 @@
 // INPUT: tessera.silu
 
 // FUSE-LABEL: func.func @main
-// FUSE-NOT: tessera.
+// FUSE-NOT: tessera.silu
 // FUSE: linalg.generic
 // FUSE-SAME: iterator_types = ["parallel", "parallel"]
 // FUSE: math.exp

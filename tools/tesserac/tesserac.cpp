@@ -143,7 +143,7 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(std::string &error) {
       f.AddFeature(feature.first(), feature.second);
     features = f.getString();
   } else if (!std::unique_ptr<llvm::MCSubtargetInfo>(
-                  t->createMCSubtargetInfo(triple, cpu, ""))
+                  t->createMCSubtargetInfo(triple, "", ""))
                   ->isCPUStringValid(cpu)) {
     error = "unknown --mcpu '" + cpu + "' for " + triple.str();
     return nullptr;
@@ -219,6 +219,7 @@ int main(int argc, char **argv) {
   registerAllToLLVMIRTranslations(registry);
   tessera::registerAllTesseraDialects(registry);
   MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
 
   std::string error;
   auto file = openInputFile(inputFilename, &error);
@@ -233,6 +234,10 @@ int main(int argc, char **argv) {
 
   tessera::PipelineOptions options;
   options.entry = chooseEntry(*module);
+  if (compileTo.empty() || *last >= tessera::Phase::Bufferize)
+    if (!module->lookupSymbol<func::FuncOp>(options.entry.getValue()))
+      return fail("entry function '@" + options.entry.getValue() +
+                  "' not found in " + inputFilename + " (use --entry=NAME)");
   PassManager pm(&context);
   tessera::buildCPUPipeline(pm, options, *last);
   if (failed(pm.run(*module)))

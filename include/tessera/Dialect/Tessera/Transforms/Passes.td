@@ -47,4 +47,15 @@ def TesseraEmitEntryWrapperPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def TesseraMemRefCopyToLinalgPass : Pass<"tessera-memref-copy-to-linalg"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    Bufferization copies strided views with `memref.copy`, whose LLVM
+    lowering calls `memrefCopy` from MLIR's C runner library, which neither
+    the generated executables nor shared libraries link. As `linalg.copy`
+    the copy becomes an ordinary (parallel) loop nest.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // TESSERA_DIALECT_TESSERA_TRANSFORMS_PASSES_TD

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds Tessera, compiles the example DiT block to a native executable and
+# runs it on seeded random weights and inputs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/bootstrap.sh"
+
+EXE="$BUILD_DIR/dit_block"
+echo "tesserac examples/dit_block.mlir -o $EXE"
+"$BUILD_DIR/bin/tesserac" "$ROOT/examples/dit_block.mlir" -o "$EXE"
+"$EXE" --print-signature | head -3
+echo "  ..."
+"$EXE" --random-inputs --seed 0 --threads "$(nproc)" --bench 10

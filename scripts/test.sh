@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Builds Tessera and runs the whole lit suite (check-tessera).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/bootstrap.sh"
+/usr/bin/python3 /usr/lib/llvm-22/bin/lit -sv "$BUILD_DIR/test"
