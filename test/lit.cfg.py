@@ -8,7 +8,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "TESSERA"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.excludes = ["reference", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "Bad"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tessera_obj_root, "test")

@@ -1,0 +1,551 @@
+//===- Main.cpp - Tessera executable entry point --------------------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Provides main() for executables produced by tesserac: parses the command
+// line, loads and validates every input before any compute, calls the
+// compiled entry point through its packed interface, and reports, writes and
+// benchmarks the results.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Npy.h"
+#include "SafeTensors.h"
+#include "Signature.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+
+using namespace tessera::runtime;
+
+extern "C" {
+/// Defined by the object emitted by tesserac.
+extern const char tessera_signature[];
+void tessera_entry(void **args);
+/// Provided by libomp, which every generated executable links.
+void omp_set_num_threads(int);
+}
+
+namespace {
+
+/// Exit status for bad command lines and bad input files.
+constexpr int exitBadInput = 2;
+/// Exit status for failures that are not the user's fault.
+constexpr int exitFailure = 1;
+
+/// Prints "error: <message>" as a single line and returns `status`.
+int report(const Error &err, int status) {
+  std::string line;
+  for (unsigned char c : err.message()) {
+    if (c < 0x20 || c == 0x7f) {
+      char escaped[5];
+      std::snprintf(escaped, sizeof(escaped), "\\x%02x", c);
+      line += escaped;
+    } else {
+      line += static_cast<char>(c);
+    }
+  }
+  std::fprintf(stderr, "error: %s\n", line.c_str());
+  return status;
+}
+
+//===----------------------------------------------------------------------===//
+// Command line
+//===----------------------------------------------------------------------===//
+
+struct Options {
+  /// (input name, .npy path) pairs from --input.
+  std::vector<std::pair<std::string, std::string>> inputs;
+  std::optional<std::string> weights, outputDir;
+  bool randomInputs = false, printSignature = false, help = false;
+  uint64_t seed = 0;
+  int64_t benchIters = 0;
+  int threads = 0;
+};
+
+/// Parses a decimal integer in [min, max].
+bool parseInteger(const std::string &text, uint64_t min, uint64_t max,
+                  uint64_t &value) {
+  if (text.empty() || text.size() > 20 ||
+      text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  errno = 0;
+  value = std::strtoull(text.c_str(), nullptr, 10);
+  return errno == 0 && value >= min && value <= max;
+}
+
+Error parseOptions(int argc, char **argv, const Signature &signature,
+                   Options &options) {
+  enum Kind {
+    Input,
+    Weights,
+    Random,
+    Seed,
+    Output,
+    Bench,
+    Threads,
+    PrintSig,
+    Help
+  };
+  struct OptionInfo {
+    const char *name;
+    Kind kind;
+    bool hasValue;
+  };
+  static const OptionInfo table[] = {
+      {"--input", Input, true},
+      {"--weights", Weights, true},
+      {"--random-inputs", Random, false},
+      {"--seed", Seed, true},
+      {"--output", Output, true},
+      {"--bench", Bench, true},
+      {"--threads", Threads, true},
+      {"--print-signature", PrintSig, false},
+      {"--help", Help, false},
+  };
+  bool seen[Help + 1] = {};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.compare(0, 2, "--") != 0 || arg == "--")
+      return Error("unexpected argument '" + arg + "'");
+    std::optional<std::string> value;
+    if (size_t eq = arg.find('='); eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg.resize(eq);
+    }
+    const OptionInfo *option = nullptr;
+    for (const OptionInfo &candidate : table)
+      if (arg == candidate.name)
+        option = &candidate;
+    if (!option)
+      return Error("unknown option '" + arg + "'");
+    if (!option->hasValue && value)
+      return Error("option '" + arg + "' does not take a value");
+    if (option->hasValue && !value) {
+      if (i + 1 == argc)
+        return Error("option '" + arg + "' requires a value");
+      value = argv[++i];
+    }
+    if (option->hasValue && option->kind != Input && seen[option->kind])
+      return Error("option '" + arg + "' given more than once");
+    seen[option->kind] = true;
+    auto invalid = [&](const std::string &expected) {
+      return Error("invalid value '" + *value + "' for option '" + arg +
+                   "' (expected " + expected + ")");
+    };
+    uint64_t number;
+    switch (option->kind) {
+    case Input: {
+      size_t eq = value->find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == value->size())
+        return invalid("NAME=FILE");
+      std::string name = value->substr(0, eq);
+      if (!signature.findInput(name))
+        return Error("--input: the model has no input named '" + name + "'");
+      for (const auto &given : options.inputs)
+        if (given.first == name)
+          return Error("input '" + name + "' given more than once");
+      options.inputs.emplace_back(name, value->substr(eq + 1));
+      break;
+    }
+    case Weights:
+      options.weights = *value;
+      break;
+    case Output:
+      if (value->empty())
+        return invalid("a directory");
+      options.outputDir = *value;
+      break;
+    case Random:
+      options.randomInputs = true;
+      break;
+    case Seed:
+      if (!parseInteger(*value, 0, UINT64_MAX, number))
+        return invalid("a non-negative integer");
+      options.seed = number;
+      break;
+    case Bench:
+      if (!parseInteger(*value, 1, INT32_MAX, number))
+        return invalid("an integer >= 1");
+      options.benchIters = static_cast<int64_t>(number);
+      break;
+    case Threads:
+      if (!parseInteger(*value, 1, INT32_MAX, number))
+        return invalid("an integer >= 1");
+      options.threads = static_cast<int>(number);
+      break;
+    case PrintSig:
+      options.printSignature = true;
+      break;
+    case Help:
+      options.help = true;
+      break;
+    }
+  }
+  return Error::success();
+}
+
+void printSignature(const Signature &signature) {
+  for (const TensorSpec &spec : signature.inputs)
+    std::printf("input  %s: %s\n", spec.name.c_str(), spec.type.str().c_str());
+  for (const TensorSpec &spec : signature.outputs)
+    std::printf("output %s: %s\n", spec.name.c_str(), spec.type.str().c_str());
+}
+
+void printUsage(const char *program, const Signature &signature) {
+  std::printf(
+      "usage: %s [options]\n"
+      "\n"
+      "Runs the compiled model '%s' once and prints, for each result, its\n"
+      "sum and mean absolute value.\n"
+      "\n"
+      "options:\n"
+      "  --input NAME=FILE.npy     read input NAME from a .npy file\n"
+      "  --weights FILE            read inputs not given by --input from a\n"
+      "                            .safetensors file (by name)\n"
+      "  --random-inputs           fill remaining inputs with deterministic\n"
+      "                            pseudo-random values\n"
+      "  --seed N                  seed for --random-inputs (default 0)\n"
+      "  --output DIR              write each result to DIR/NAME.npy\n"
+      "  --bench N                 time N more runs after a warm-up run\n"
+      "  --threads N               set the number of OpenMP threads\n"
+      "  --print-signature         print the model inputs and outputs\n"
+      "  --help                    print this help\n"
+      "\n"
+      "model signature:\n",
+      program, signature.entry.c_str());
+  printSignature(signature);
+}
+
+//===----------------------------------------------------------------------===//
+// Inputs
+//===----------------------------------------------------------------------===//
+
+/// The splitmix64 finalizer.
+uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/// Fills `data` with `type.shape` values from a splitmix64 stream seeded by
+/// `seed` and the input index. Floats are uniform in [-1, 1) on a grid that
+/// is exact in the element type; integers are in [0, 16), i1 in {0, 1}.
+Error fillRandom(const TensorType &type, uint64_t seed, size_t index,
+                 AlignedBuffer &data) {
+  uint64_t numElements, byteSize;
+  if (!computeSize(type.shape, getDTypeInfo(type.dtype).size, numElements,
+                   &byteSize))
+    return Error("shape " + formatShape(type.shape) + " is too large");
+  if (Error err = data.allocate(byteSize))
+    return err;
+  uint64_t state = mix64(seed ^ mix64(index + 1));
+  auto store = [&](uint64_t i, auto value) {
+    std::memcpy(static_cast<char *>(data.data()) + i * sizeof(value), &value,
+                sizeof(value));
+  };
+  for (uint64_t i = 0; i < numElements; ++i) {
+    uint64_t bits = mix64(state += 0x9e3779b97f4a7c15ULL);
+    // Uniform in [-1, 1) with `precision` significant bits.
+    auto uniform = [&](int precision) {
+      return std::ldexp(static_cast<double>(bits >> (64 - precision)),
+                        1 - precision) -
+             1.0;
+    };
+    switch (type.dtype) {
+    case DType::F32:
+      store(i, static_cast<float>(uniform(24)));
+      break;
+    case DType::F64:
+      store(i, uniform(53));
+      break;
+    case DType::F16:
+      store(i, floatToHalf(static_cast<float>(uniform(11))));
+      break;
+    case DType::BF16:
+      store(i, floatToBF16(static_cast<float>(uniform(8))));
+      break;
+    case DType::I8:
+      store(i, static_cast<int8_t>(bits >> 60));
+      break;
+    case DType::I32:
+      store(i, static_cast<int32_t>(bits >> 60));
+      break;
+    case DType::I64:
+      store(i, static_cast<int64_t>(bits >> 60));
+      break;
+    case DType::I1:
+      store(i, static_cast<uint8_t>(bits >> 63));
+      break;
+    }
+  }
+  return Error::success();
+}
+
+/// Loads every input (from --input, then --weights, then --random-inputs).
+Error loadInputs(const Options &options, const Signature &signature,
+                 std::vector<AlignedBuffer> &buffers) {
+  std::optional<SafeTensorsFile> weights;
+  if (options.weights)
+    if (Error err = weights.emplace().open(*options.weights))
+      return err;
+  for (size_t i = 0; i < signature.inputs.size(); ++i) {
+    const TensorSpec &spec = signature.inputs[i];
+    auto given =
+        std::find_if(options.inputs.begin(), options.inputs.end(),
+                     [&](auto &input) { return input.first == spec.name; });
+    if (given != options.inputs.end()) {
+      if (Error err = readNpy(given->second, spec.name, spec.type, buffers[i]))
+        return err;
+    } else if (weights &&
+               (weights->contains(spec.name) || !options.randomInputs)) {
+      if (Error err = weights->load(spec.name, spec.type, buffers[i]))
+        return err;
+    } else if (options.randomInputs) {
+      if (Error err = fillRandom(spec.type, options.seed, i, buffers[i]))
+        return Error("input '" + spec.name + "': " + err.message());
+    } else {
+      return Error("input '" + spec.name +
+                   "' not provided (use --input, --weights or "
+                   "--random-inputs)");
+    }
+  }
+  return Error::success();
+}
+
+/// Creates `dir` unless it already exists as a directory.
+Error createDirectory(const std::string &dir) {
+  if (mkdir(dir.c_str(), 0777) == 0)
+    return Error::success();
+  int savedErrno = errno;
+  struct stat st;
+  if (savedErrno == EEXIST && stat(dir.c_str(), &st) == 0 &&
+      S_ISDIR(st.st_mode))
+    return Error::success();
+  return fileError(
+      dir, std::string("cannot create output directory: ") +
+               std::strerror(savedErrno == EEXIST ? ENOTDIR : savedErrno));
+}
+
+//===----------------------------------------------------------------------===//
+// Calling the model
+//===----------------------------------------------------------------------===//
+
+/// A result memref as written by the compiled code.
+struct ResultView {
+  void *allocated;
+  const char *data; // aligned + offset * element size.
+  std::vector<int64_t> sizes, strides;
+};
+
+/// Owns the memref descriptors of one model invocation.
+class ModelRunner {
+public:
+  ModelRunner(const Signature &signature,
+              const std::vector<AlignedBuffer> &inputs)
+      : signature(signature) {
+    size_t resultWords = 0;
+    for (const TensorSpec &spec : signature.outputs)
+      resultWords += 3 + 2 * spec.type.shape.size();
+    resultStorage.assign(std::max<size_t>(resultWords, 1), 0);
+    args.push_back(resultStorage.data());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const std::vector<int64_t> &shape = signature.inputs[i].type.shape;
+      std::vector<int64_t> &desc = inputDescriptors.emplace_back(3, 0);
+      storePointer(desc[0], inputs[i].data());
+      storePointer(desc[1], inputs[i].data());
+      desc.insert(desc.end(), shape.begin(), shape.end());
+      // Row-major strides (in elements).
+      std::vector<int64_t> strides(shape.size(), 1);
+      for (size_t d = shape.size(); d-- > 1;)
+        strides[d - 1] = strides[d] * shape[d];
+      desc.insert(desc.end(), strides.begin(), strides.end());
+      inputPointers.push_back(inputs[i].data());
+    }
+    for (std::vector<int64_t> &desc : inputDescriptors)
+      args.push_back(desc.data());
+  }
+
+  /// Calls the entry point; results stay alive until freeResults().
+  void run() {
+    std::fill(resultStorage.begin(), resultStorage.end(), 0);
+    tessera_entry(args.data());
+  }
+
+  /// Decodes the result descriptors of the last run.
+  std::vector<ResultView> results() const {
+    std::vector<ResultView> views;
+    const int64_t *word = resultStorage.data();
+    for (const TensorSpec &spec : signature.outputs) {
+      size_t rank = spec.type.shape.size();
+      ResultView &view = views.emplace_back();
+      view.allocated = loadPointer(word[0]);
+      // Wrapping arithmetic: the offset comes from the compiled code.
+      view.data = reinterpret_cast<const char *>(
+          reinterpret_cast<uintptr_t>(loadPointer(word[1])) +
+          static_cast<uintptr_t>(word[2]) * getDTypeInfo(spec.type.dtype).size);
+      view.sizes.assign(word + 3, word + 3 + rank);
+      view.strides.assign(word + 3 + rank, word + 3 + 2 * rank);
+      word += 3 + 2 * rank;
+    }
+    return views;
+  }
+
+  /// Frees the result buffers of the last run, skipping constant globals,
+  /// inputs and buffers shared by several results.
+  void freeResults() {
+    std::vector<void *> freed;
+    for (const ResultView &view : results()) {
+      void *p = view.allocated;
+      if (!p || p == reinterpret_cast<void *>(0xdeadbeef) ||
+          std::count(inputPointers.begin(), inputPointers.end(), p) ||
+          std::count(freed.begin(), freed.end(), p))
+        continue;
+      freed.push_back(p);
+      std::free(p);
+    }
+  }
+
+private:
+  static void storePointer(int64_t &word, void *p) {
+    std::memcpy(&word, &p, sizeof(p));
+  }
+  static void *loadPointer(int64_t word) {
+    void *p;
+    std::memcpy(&p, &word, sizeof(p));
+    return p;
+  }
+
+  const Signature &signature;
+  std::vector<int64_t> resultStorage;
+  std::vector<std::vector<int64_t>> inputDescriptors;
+  std::vector<void *> inputPointers;
+  std::vector<void *> args;
+};
+
+static_assert(sizeof(void *) == sizeof(int64_t), "64-bit hosts only");
+
+/// Copies a strided result into a contiguous row-major buffer.
+Error gatherResult(const TensorSpec &spec, const ResultView &view,
+                   AlignedBuffer &out) {
+  TensorType actual{spec.type.dtype, view.sizes};
+  if (actual.shape != spec.type.shape)
+    return Error("result '" + spec.name + "': expected shape " +
+                 formatShape(spec.type.shape) + ", got " +
+                 formatShape(actual.shape));
+  size_t elemSize = getDTypeInfo(spec.type.dtype).size;
+  uint64_t numElements, byteSize;
+  if (!computeSize(actual.shape, elemSize, numElements, &byteSize))
+    return Error("result '" + spec.name + "': shape is too large");
+  if (Error err = out.allocate(byteSize))
+    return Error("result '" + spec.name + "': " + err.message());
+  size_t rank = view.sizes.size();
+  std::vector<int64_t> index(rank, 0);
+  uint64_t offset = 0; // In elements, wrapping (strides may be negative).
+  char *dst = static_cast<char *>(out.data());
+  for (uint64_t n = 0; n < numElements; ++n) {
+    std::memcpy(dst + n * elemSize,
+                view.data + static_cast<int64_t>(offset) *
+                                static_cast<int64_t>(elemSize),
+                elemSize);
+    for (size_t d = rank; d-- > 0;) {
+      offset += static_cast<uint64_t>(view.strides[d]);
+      if (++index[d] < view.sizes[d])
+        break;
+      offset -= static_cast<uint64_t>(view.strides[d]) *
+                static_cast<uint64_t>(view.sizes[d]);
+      index[d] = 0;
+    }
+  }
+  return Error::success();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Signature signature;
+  if (Error err = parseSignature(tessera_signature, signature))
+    return report(err, exitFailure);
+  Options options;
+  if (Error err = parseOptions(argc, argv, signature, options))
+    return report(err, exitBadInput);
+  if (options.help) {
+    printUsage(argc > 0 ? argv[0] : "model", signature);
+    return 0;
+  }
+  if (options.printSignature) {
+    printSignature(signature);
+    return 0;
+  }
+
+  // Validate and load everything before any compute.
+  std::vector<AlignedBuffer> inputs(signature.inputs.size());
+  if (Error err = loadInputs(options, signature, inputs))
+    return report(err, exitBadInput);
+  if (options.outputDir)
+    if (Error err = createDirectory(*options.outputDir))
+      return report(err, exitBadInput);
+  if (options.threads)
+    omp_set_num_threads(options.threads);
+
+  ModelRunner runner(signature, inputs);
+  runner.run();
+  std::vector<ResultView> views = runner.results();
+  std::vector<AlignedBuffer> results(views.size());
+  for (size_t j = 0; j < views.size(); ++j)
+    if (Error err = gatherResult(signature.outputs[j], views[j], results[j])) {
+      runner.freeResults();
+      return report(err, exitFailure);
+    }
+  runner.freeResults();
+
+  for (size_t j = 0; j < results.size(); ++j) {
+    const TensorSpec &spec = signature.outputs[j];
+    uint64_t numElements;
+    computeSize(spec.type.shape, 1, numElements);
+    double sum = 0, sumAbs = 0;
+    for (uint64_t i = 0; i < numElements; ++i) {
+      double value = loadAsDouble(spec.type.dtype, results[j].data(), i);
+      sum += value;
+      sumAbs += std::fabs(value);
+    }
+    std::printf("output %s: %s sum=%.6e mean_abs=%.6e\n", spec.name.c_str(),
+                spec.type.str().c_str(), sum,
+                numElements ? sumAbs / static_cast<double>(numElements) : 0.0);
+  }
+  std::fflush(stdout);
+
+  if (options.outputDir)
+    for (size_t j = 0; j < results.size(); ++j) {
+      const TensorSpec &spec = signature.outputs[j];
+      if (Error err = writeNpy(*options.outputDir + "/" + spec.name + ".npy",
+                               spec.type, results[j].data()))
+        return report(err, exitFailure);
+    }
+
+  if (options.benchIters > 0) {
+    std::vector<double> times;
+    for (int64_t i = 0; i < options.benchIters; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      runner.run();
+      auto stop = std::chrono::steady_clock::now();
+      runner.freeResults();
+      times.push_back(
+          std::chrono::duration<double, std::milli>(stop - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    size_t n = times.size();
+    double median =
+        n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+    std::printf("bench: iters=%zu median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", n,
+                median, times.front(), times.back());
+  }
+  return 0;
+}
