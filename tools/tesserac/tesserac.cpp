@@ -257,6 +257,14 @@ int main(int argc, char **argv) {
     return fail("translation to LLVM IR failed");
   llvmModule->setTargetTriple(tm->getTargetTriple());
   llvmModule->setDataLayout(tm->createDataLayout());
+  // Make the IR self-describing (and --emit=llvm reproducible elsewhere).
+  for (llvm::Function &f : *llvmModule) {
+    if (f.isDeclaration())
+      continue;
+    f.addFnAttr("target-cpu", tm->getTargetCPU());
+    if (!tm->getTargetFeatureString().empty())
+      f.addFnAttr("target-features", tm->getTargetFeatureString());
+  }
   if (llvm::Error err =
           makeOptimizingTransformer(optLevel, 0, tm.get())(llvmModule.get()))
     return fail("LLVM optimisation failed: " + toString(std::move(err)));
