@@ -3,4 +3,4 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/bootstrap.sh"
-/usr/bin/python3 /usr/lib/llvm-22/bin/lit -sv "$BUILD_DIR/test"
+cmake --build "$BUILD_DIR" --target check-tessera
