@@ -83,7 +83,8 @@ void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
 void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
                                       const PipelineOptions &) {
   addPipeline(pm, "convert-scf-to-openmp,canonicalize,expand-strided-metadata,lower-affine,"
-                  "convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,"
+                  "convert-scf-to-cf,tessera-math-approximation,convert-math-to-llvm,"
+                  "convert-math-to-libm,"
                   "convert-to-llvm,reconcile-unrealized-casts,"
                   "tessera-emit-entry-wrapper");
 }

@@ -58,4 +58,24 @@ def TesseraMemRefCopyToLinalgPass : Pass<"tessera-memref-copy-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TesseraMathApproximationPass : Pass<"tessera-math-approximation"> {
+  let summary = "Replace f32 transcendental calls by vectorisable polynomials";
+  let description = [{
+    Rewrites f32 (scalar or vector) `math` ops named in `functions` into
+    MLIR's polynomial approximations (upstream
+    `populateMathPolynomialApproximationPatterns`), which LLVM vectorises;
+    libm's `tanhf`, `erff` and `expf` are scalar calls, and glibc's `tanhf`
+    is slow. Accuracy against float64, measured by
+    test/Integration/CPU/math-approximation.mlir on [-87, 88]: `exp` within
+    1 ulp, `tanh` and `erf` within 3e-7 absolute. f64 ops are left to libm.
+  }];
+  let options = [
+    ListOption<"functions", "functions", "std::string",
+               "math op names to approximate (default: exp, tanh, erf)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // TESSERA_DIALECT_TESSERA_TRANSFORMS_PASSES_TD

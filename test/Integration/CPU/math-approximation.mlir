@@ -1,0 +1,18 @@
+// Accuracy of the vectorised exp/tanh/erf (tessera-math-approximation)
+// against float64 NumPy; also checks they replaced the libm calls.
+// RUN: tesserac %s -o %t
+// RUN: %PYTHON %reference/check_math.py %t | FileCheck %s
+// RUN: tesserac %s --emit=llvm -o - | FileCheck %s --check-prefix=IR
+// CHECK: PASS [-87, 88]
+// CHECK: PASS [-5, 5]
+// IR-NOT: call {{.*}}@expf
+// IR-NOT: call {{.*}}@tanhf
+// IR-NOT: call {{.*}}@erff
+// IR: fmul <{{[0-9]+}} x float>
+
+func.func @main(%x: tensor<100000xf32> {tessera.name = "x"}) -> (tensor<100000xf32> {tessera.name = "e"}, tensor<100000xf32> {tessera.name = "t"}, tensor<100000xf32> {tessera.name = "f"}) {
+  %e = math.exp %x : tensor<100000xf32>
+  %t = math.tanh %x : tensor<100000xf32>
+  %f = math.erf %x : tensor<100000xf32>
+  return %e, %t, %f : tensor<100000xf32>, tensor<100000xf32>, tensor<100000xf32>
+}
