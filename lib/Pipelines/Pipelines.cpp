@@ -67,7 +67,8 @@ void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
 
 void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
                                              const PipelineOptions &) {
-  addPipeline(pm, "convert-tessera-to-linalg,convert-elementwise-to-linalg,"
+  addPipeline(pm, "tessera-flash-attention,convert-tessera-to-linalg,"
+                  "convert-elementwise-to-linalg,"
                   "linalg-fuse-elementwise-ops,canonicalize,cse");
 }
 
@@ -84,7 +85,7 @@ void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
                                       const PipelineOptions &) {
   addPipeline(pm, "convert-scf-to-openmp,canonicalize,expand-strided-metadata,lower-affine,"
                   "convert-scf-to-cf,tessera-math-approximation,convert-math-to-llvm,"
-                  "convert-math-to-libm,"
+                  "convert-math-to-libm,convert-vector-to-llvm,"
                   "convert-to-llvm,reconcile-unrealized-casts,"
                   "tessera-emit-entry-wrapper");
 }

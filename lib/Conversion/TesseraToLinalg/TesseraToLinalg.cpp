@@ -508,86 +508,6 @@ struct TimestepEmbeddingLowering : OpRewritePattern<TimestepEmbeddingOp> {
 };
 
 //===----------------------------------------------------------------------===//
-// Attention
-//===----------------------------------------------------------------------===//
-
-/// Dense reference lowering: scores, max-subtracted softmax, P·V. Query heads
-/// are viewed as [Hkv, G] so that every indexing map is a projection.
-struct AttentionLowering : OpRewritePattern<AttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(AttentionOp op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    GenericBuilder g(rewriter, loc);
-    ArrayRef<int64_t> q = shapeOf(op.getQuery()), k = shapeOf(op.getKey()),
-                      v = shapeOf(op.getValue());
-    Type et = elementTypeOf(op.getQuery());
-    int64_t b = q[0], hkv = k[1], grp = q[1] / hkv, sq = q[2], sk = k[2],
-            dv = v[3];
-    SmallVector<ReassociationIndices> headSplit = {{0}, {1, 2}, {3}, {4}};
-    Value q5 = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get({b, hkv, grp, sq, q[3]}, et),
-        op.getQuery(), headSplit);
-    auto fm = g.fastMath();
-    // Loops: b h g q k | d  (scores), b h g q | k (row reductions).
-    SmallVector<int64_t> scoreShape = {b, hkv, grp, sq, sk};
-    SmallVector<unsigned> s5 = GenericBuilder::iota(5), row = {0, 1, 2, 3};
-    Value scores =
-        g.generic(6, {5}, {q5, op.getKey()}, {{0, 1, 2, 3, 5}, {0, 1, 4, 5}},
-                  {g.filled(scoreShape, et, 0.0)}, {s5},
-                  [&](OpBuilder &nb, Location l, ValueRange a) {
-                    Value p = arith::MulFOp::create(nb, l, a[0], a[1], fm);
-                    return SmallVector<Value>{
-                        arith::AddFOp::create(nb, l, a[2], p, fm)};
-                  })[0];
-    Value scale = g.constant(op.getEffectiveScale(), et);
-    SmallVector<int64_t> rowShape = {b, hkv, grp, sq};
-    Value rowMax =
-        g.generic(5, {4}, {scores}, {s5},
-                  {g.filled(rowShape, et, -INFINITY)}, {row},
-                  [&](OpBuilder &nb, Location l, ValueRange a) {
-                    Value s = arith::MulFOp::create(nb, l, a[0], scale);
-                    return SmallVector<Value>{
-                        arith::MaximumFOp::create(nb, l, a[1], s)};
-                  })[0];
-    Value probs =
-        g.generic(5, {}, {scores, rowMax}, {s5, row},
-                  {g.empty(scoreShape, et)}, {s5},
-                  [&](OpBuilder &nb, Location l, ValueRange a) {
-                    Value s = arith::MulFOp::create(nb, l, a[0], scale);
-                    return SmallVector<Value>{math::ExpOp::create(
-                        nb, l, arith::SubFOp::create(nb, l, s, a[1]))};
-                  })[0];
-    Value rowSumV =
-        g.generic(5, {4}, {probs}, {s5}, {g.filled(rowShape, et, 0.0)}, {row},
-                  [&](OpBuilder &nb, Location l, ValueRange a) {
-                    return SmallVector<Value>{
-                        arith::AddFOp::create(nb, l, a[1], a[0], fm)};
-                  })[0];
-    // Loops: b h g q e | k.
-    SmallVector<int64_t> outShape = {b, hkv, grp, sq, dv};
-    Value pv =
-        g.generic(6, {5}, {probs, op.getValue()},
-                  {{0, 1, 2, 3, 5}, {0, 1, 5, 4}},
-                  {g.filled(outShape, et, 0.0)}, {s5},
-                  [&](OpBuilder &nb, Location l, ValueRange a) {
-                    Value p = arith::MulFOp::create(nb, l, a[0], a[1], fm);
-                    return SmallVector<Value>{
-                        arith::AddFOp::create(nb, l, a[2], p, fm)};
-                  })[0];
-    Value out = g.generic(5, {}, {pv, rowSumV}, {s5, row},
-                          {g.empty(outShape, et)}, {s5},
-                          [&](OpBuilder &nb, Location l, ValueRange a) {
-                            return SmallVector<Value>{
-                                arith::DivFOp::create(nb, l, a[0], a[1])};
-                          })[0];
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, op.getResult().getType(), out, headSplit);
-    return success();
-  }
-};
-
-//===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
 
@@ -596,7 +516,8 @@ struct ConvertTesseraToLinalgPass
   void runOnOperation() override {
     // Reject what the patterns cannot lower before rewriting anything.
     WalkResult check = getOperation()->walk([](Operation *op) {
-      if (!isa<TesseraDialect>(op->getDialect()))
+      if (!isa<TesseraDialect>(op->getDialect()) || isa<AttentionOp>(op) ||
+          op->getParentOfType<AttentionOp>())
         return WalkResult::advance();
       for (Type t : llvm::concat<Type>(op->getOperandTypes(),
                                         op->getResultTypes())) {
@@ -625,6 +546,11 @@ struct ConvertTesseraToLinalgPass
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (!isa<TesseraDialect>(op->getDialect()))
         return WalkResult::advance();
+      if (isa<AttentionOp>(op)) {
+        op->emitOpError("is lowered by tessera-flash-attention, which must "
+                        "run before convert-tessera-to-linalg");
+        return WalkResult::interrupt();
+      }
       op->emitOpError("was not lowered");
       return WalkResult::interrupt();
     });
@@ -639,6 +565,6 @@ void mlir::tessera::populateTesseraToLinalgPatterns(
     RewritePatternSet &patterns) {
   patterns.add<LinearLowering, LayerNormLowering, RMSNormLowering,
                GeluLowering, SiluLowering, SwiGLULowering, ModulateLowering,
-               RoPELowering, TimestepEmbeddingLowering, AttentionLowering>(
+               RoPELowering, TimestepEmbeddingLowering>(
       patterns.getContext());
 }

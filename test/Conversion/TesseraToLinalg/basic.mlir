@@ -53,16 +53,3 @@ func.func @rope(%x: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
   %0 = tessera.rope %x : tensor<1x2x8x16xf32>
   return %0 : tensor<1x2x8x16xf32>
 }
-
-// GQA: the 8 query heads are viewed as [2 KV heads, 4 groups].
-// CHECK-LABEL: func.func @attention
-// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 2, 4, 5, 16]
-// CHECK: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]
-// CHECK: arith.maximumf
-// CHECK: math.exp
-// CHECK: arith.divf
-// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3], [4]] : tensor<1x2x4x5x24xf32> into tensor<1x8x5x24xf32>
-func.func @attention(%q: tensor<1x8x5x16xf32>, %k: tensor<1x2x7x16xf32>, %v: tensor<1x2x7x24xf32>) -> tensor<1x8x5x24xf32> {
-  %0 = tessera.attention %q, %k, %v : (tensor<1x8x5x16xf32>, tensor<1x2x7x16xf32>, tensor<1x2x7x24xf32>) -> tensor<1x8x5x24xf32>
-  return %0 : tensor<1x8x5x24xf32>
-}

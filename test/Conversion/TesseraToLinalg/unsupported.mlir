@@ -13,3 +13,11 @@ func.func @negative_f16(%x: tensor<4x16xf16>) -> tensor<4x16xf16> {
   %0 = tessera.silu %x : tensor<4x16xf16>
   return %0 : tensor<4x16xf16>
 }
+
+// -----
+
+func.func @negative_attention(%q: tensor<1x1x4x16xf32>) -> tensor<1x1x4x16xf32> {
+  // expected-error @+1 {{'tessera.attention' op is lowered by tessera-flash-attention, which must run before convert-tessera-to-linalg}}
+  %0 = tessera.attention %q, %q, %q : (tensor<1x1x4x16xf32>, tensor<1x1x4x16xf32>, tensor<1x1x4x16xf32>) -> tensor<1x1x4x16xf32>
+  return %0 : tensor<1x1x4x16xf32>
+}

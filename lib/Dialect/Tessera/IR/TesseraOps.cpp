@@ -200,8 +200,11 @@ LogicalResult TimestepEmbeddingOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionOp::verify() {
-  if (failed(verifySameElementType(*this)))
-    return failure();
+  Type elementType = cast<RankedTensorType>(getQuery().getType()).getElementType();
+  for (Value v : {getKey(), getValue(), getResult()})
+    if (cast<RankedTensorType>(v.getType()).getElementType() != elementType)
+      return emitOpError("expects query, key, value and result to have the "
+                         "same element type");
   for (auto [name, v] : {std::pair<StringRef, Value>{"query", getQuery()},
                          {"key", getKey()},
                          {"value", getValue()}}) {
@@ -224,7 +227,103 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (FloatAttr s = getScaleAttr(); s && !std::isfinite(s.getValueAsDouble()))
     return emitOpError("expects a finite scale");
+
+  if (Value m = getExplicitMask()) {
+    auto type = cast<RankedTensorType>(m.getType());
+    Type et = type.getElementType();
+    if (!et.isInteger(1) && et != elementType)
+      return emitOpError("expects an explicit mask of i1 or ")
+             << elementType << ", got " << et;
+    SmallVector<int64_t> full = {q[0], hq, q[2], k[2]};
+    bool ok = type.getRank() == 4;
+    for (unsigned i = 0; ok && i < 4; ++i) {
+      int64_t d = type.getDimSize(i);
+      ok = d == 1 || ShapedType::isDynamic(d) || ShapedType::isDynamic(full[i]) ||
+           d == full[i];
+    }
+    if (!ok) {
+      std::string msg;
+      llvm::raw_string_ostream os(msg);
+      os << "expects an explicit mask broadcastable to ";
+      printShape(os, full);
+      os << ", got ";
+      printShape(os, type.getShape());
+      return emitOpError(msg);
+    }
+  }
+
+  std::optional<ArrayRef<int64_t>> blockSizes = getBlockSizes();
+  if (Value bi = getBlockIndex()) {
+    if (!blockSizes)
+      return emitOpError("expects block_sizes with a block_index operand");
+    ArrayRef<int64_t> bs = *blockSizes;
+    if (bs.size() != 2 || bs[0] <= 0 || bs[1] <= 0 || bs[1] % 16 != 0)
+      return emitOpError("expects block_sizes = [BQ, BK] with BQ > 0 and BK a "
+                         "positive multiple of 16");
+    ArrayRef<int64_t> s = shapeOf(bi);
+    int64_t nqb = ShapedType::isDynamic(q[2])
+                      ? ShapedType::kDynamic
+                      : (q[2] + bs[0] - 1) / bs[0];
+    bool ok = s.size() == 4 && (s[0] == 1 || s[0] == q[0]) &&
+              (s[1] == 1 || s[1] == hq) && s[2] == nqb;
+    if (!ok) {
+      std::string msg;
+      llvm::raw_string_ostream os(msg);
+      os << "expects block_index of shape [B or 1, Hq or 1, " << nqb
+         << ", N], got ";
+      printShape(os, s);
+      return emitOpError(msg);
+    }
+  } else if (blockSizes) {
+    return emitOpError("expects block_sizes only with a block_index operand");
+  }
   return success();
+}
+
+LogicalResult AttentionOp::verifyRegions() {
+  Region &region = getScoreMod();
+  if (region.empty())
+    return success();
+  if (!region.hasOneBlock())
+    return emitOpError("expects a score_mod region with one block");
+  Block &block = region.front();
+  Type et = cast<RankedTensorType>(getQuery().getType()).getElementType();
+  Type index = IndexType::get(getContext());
+  SmallVector<Type> expected = {et, index, index, index, index};
+  if (block.getArgumentTypes() != ArrayRef<Type>(expected))
+    return emitOpError("expects score_mod arguments (")
+           << et << ", index, index, index, index): the score, batch, head, "
+              "query position and key position";
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield || yield.getValue().getType() != et)
+    return emitOpError("expects score_mod to end with tessera.yield of ") << et;
+  for (Operation &op : block.without_terminator()) {
+    if (op.hasTrait<OpTrait::Elementwise>() || op.hasTrait<OpTrait::ConstantLike>())
+      continue;
+    return op.emitOpError("is not allowed in a score_mod region: only "
+                          "elementwise ops and constants are");
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// KVCacheUpdateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult KVCacheUpdateOp::verify() {
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  ArrayRef<int64_t> c = shapeOf(getCache()), u = shapeOf(getUpdate());
+  if (c.size() != 4)
+    return emitOpError("expects a cache of rank 4 ([B, H, Smax, D]), got rank ")
+           << c.size();
+  if (failed(verifyShape(*this, "update", getUpdate(),
+                         {c[0], c[1], u.size() == 4 ? u[2] : 1, c[3]})))
+    return failure();
+  if (!ShapedType::isDynamic(u[2]) && !ShapedType::isDynamic(c[2]) && u[2] > c[2])
+    return emitOpError("expects an update of at most ")
+           << c[2] << " rows, got " << u[2];
+  return verifyShape(*this, "result", getResult(), c);
 }
 
 double AttentionOp::getEffectiveScale() {

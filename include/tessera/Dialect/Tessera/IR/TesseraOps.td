@@ -11,6 +11,7 @@ include "tessera/Dialect/Tessera/IR/TesseraDialect.td"
 include "tessera/Dialect/Tessera/IR/TesseraAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 def Tessera_FloatTensor : RankedTensorOf<[AnyFloat]>;
 
@@ -235,36 +236,118 @@ def Tessera_TimestepEmbeddingOp : Tessera_Op<"timestep_embedding", [Pure]> {
 // Attention
 //===----------------------------------------------------------------------===//
 
-def Tessera_AttentionOp : Tessera_Op<"attention", [Pure]> {
-  let summary = "scaled dot-product attention (MHA, GQA, MQA)";
+def Tessera_AttentionOp : Tessera_Op<"attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "scaled dot-product attention with masks and score modifiers";
   let description = [{
-    `softmax(scale · Q·Kᵀ) · V` over the key axis, per batch and head.
-    `query` is [B, Hq, Sq, D], `key` is [B, Hkv, Sk, D], `value` is
-    [B, Hkv, Sk, Dv] and the result is [B, Hq, Sq, Dv]. Hq must be a
+    `softmax(scale · Q·Kᵀ + modifiers) · V` over the key axis, per batch
+    and head. `query` is [B, Hq, Sq, D], `key` is [B, Hkv, Sk, D], `value`
+    is [B, Hkv, Sk, Dv] and the result is [B, Hq, Sq, Dv]. Hq must be a
     multiple of Hkv: query head `h` reads key/value head
     `h floordiv (Hq / Hkv)` (grouped-query attention; multi-query when
-    Hkv = 1). Sq and Sk may differ (cross-attention). `scale` defaults to
-    `1/sqrt(D)`.
+    Hkv = 1). Sq and Sk may differ (cross-attention, decoding). `scale`
+    defaults to `1/sqrt(D)`.
+
+    Positions: query `i` is at position `i + q_offset` when the `q_offset`
+    operand is given (decoding against a KV cache), else `i + Sk - Sq`
+    (bottom-right alignment); key `j` is at position `j`.
+
+    Optional parts, in the order they apply to a score `s = scale·q·k`:
+    * `score_mod` region `(s: f32, b, h, q, k: index) -> f32`, with `q`/`k`
+      positions: ALiBi, tanh soft-capping, relative position biases. It may
+      contain only elementwise ops and constants; it is inlined, vectorised,
+      into the innermost loop.
+    * `mask(%m)`: an explicit tensor broadcastable to [B, Hq, Sq, Sk], either
+      i1 (true = attend) or of the element type (added to the score).
+    * `mask` attribute (`#tessera.causal`, `#tessera.sliding_window<...>`,
+      `#tessera.block_causal<...>`, `#tessera.block_diagonal<...>`,
+      `#tessera.neighborhood_2d<...>`, `#tessera.all_of<[...]>`,
+      `#tessera.any_of<[...]>`): the lowering skips tiles it rules out at
+      compile time.
+    * `block_index(%bi)` with `block_sizes = array<i64: BQ, BK>`: run-time
+      block sparsity. `%bi` is i32 [B or 1, Hq or 1, ceil(Sq/BQ), N]: for each
+      query block, up to N key-block indices to visit, ended early by -1.
+
+    A query row that may attend no key yields zeros.
 
     Example:
     ```mlir
-    %o = tessera.attention %q, %k, %v {scale = 0.125 : f32}
-        : (tensor<2x6x256x64xf32>, tensor<2x6x256x64xf32>,
-           tensor<2x6x256x64xf32>) -> tensor<2x6x256x64xf32>
+    %o = tessera.attention %q, %k, %v {mask = #tessera.causal}
+        : (tensor<1x8x1024x64xf32>, tensor<1x2x1024x64xf32>,
+           tensor<1x2x1024x64xf32>) -> tensor<1x8x1024x64xf32>
+    %c = tessera.attention %q, %k, %v
+        : (tensor<1x8x1024x64xf32>, tensor<1x2x1024x64xf32>,
+           tensor<1x2x1024x64xf32>) -> tensor<1x8x1024x64xf32>
+        score_mod {
+        ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+          %cap = arith.constant 30.0 : f32
+          %t = arith.divf %s, %cap : f32
+          %u = math.tanh %t : f32
+          %r = arith.mulf %u, %cap : f32
+          tessera.yield %r : f32
+        }
     ```
   }];
   let arguments = (ins Tessera_FloatTensor:$query, Tessera_FloatTensor:$key,
                        Tessera_FloatTensor:$value,
-                       OptionalAttr<F32Attr>:$scale);
+                       Optional<RankedTensorOf<[I1, AnyFloat]>>:$explicit_mask,
+                       Optional<Index>:$q_offset,
+                       Optional<RankedTensorOf<[I32]>>:$block_index,
+                       OptionalAttr<F32Attr>:$scale,
+                       OptionalAttr<Tessera_MaskAttrInterface>:$mask,
+                       OptionalAttr<DenseI64ArrayAttr>:$block_sizes);
   let results = (outs Tessera_FloatTensor:$result);
+  let regions = (region AnyRegion:$score_mod);
   let assemblyFormat = [{
-    $query `,` $key `,` $value attr-dict `:` functional-type(operands, results)
+    $query `,` $key `,` $value
+    (`mask` `(` $explicit_mask^ `)`)?
+    (`q_offset` `(` $q_offset^ `)`)?
+    (`block_index` `(` $block_index^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+    (`score_mod` $score_mod^)?
   }];
   let hasVerifier = 1;
+  let hasRegionVerifier = 1;
   let extraClassDeclaration = [{
     /// The softmax scale: the `scale` attribute or 1/sqrt(D).
     double getEffectiveScale();
   }];
+}
+
+def Tessera_YieldOp : Tessera_Op<"yield",
+    [Pure, Terminator, ReturnLike, HasParent<"AttentionOp">]> {
+  let summary = "yields the modified score of a score_mod region";
+  let description = [{
+    Terminates `tessera.attention`'s `score_mod` region:
+    `tessera.yield %score : f32`.
+  }];
+  let arguments = (ins AnyFloat:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+def Tessera_KVCacheUpdateOp : Tessera_Op<"kv_cache_update", [Pure]> {
+  let summary = "write new key/value rows into a cache at an offset";
+  let description = [{
+    Returns `cache` ([B, H, Smax, D]) with rows `offset … offset + Snew - 1`
+    of the sequence axis replaced by `update` ([B, H, Snew, D]). An offset
+    outside `[0, Smax - Snew]` is clamped into it, so a bad offset can never
+    write out of bounds.
+
+    Example (one decode step):
+    ```mlir
+    %k2 = tessera.kv_cache_update %kcache, %knew, %pos
+        : (tensor<1x2x4096x64xf32>, tensor<1x2x1x64xf32>, index)
+        -> tensor<1x2x4096x64xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$cache, Tessera_FloatTensor:$update,
+                       Index:$offset);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $cache `,` $update `,` $offset attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD

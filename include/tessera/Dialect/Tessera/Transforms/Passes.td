@@ -47,6 +47,43 @@ def TesseraEmitEntryWrapperPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def TesseraFlashAttentionPass
+    : Pass<"tessera-flash-attention", "::mlir::ModuleOp"> {
+  let summary = "Lower tessera.attention to a fused, tiled flash-style kernel";
+  let description = [{
+    Rewrites every `tessera.attention` into a parallel loop over (batch,
+    group of query heads sharing a K/V head, query tile) that calls a
+    private task function. The task streams key tiles through an online
+    softmax (running max and sum, rescaled accumulator) with
+    register-blocked vector FMAs for Q·Kᵀ and P·V; no Sq×Sk buffer exists.
+
+    Tile skipping: with a mask attribute and no run-time `q_offset`, each
+    (query tile, key tile) pair is classified at compile time through the
+    mask's `MaskAttrInterface`; the key tiles a query tile visits are a
+    constant CSR table (`@__tessera_attention_rows_N` /
+    `@__tessera_attention_tiles_N`, entries `2·tile + partial`), so empty
+    tiles are never visited and full tiles run without mask arithmetic.
+    With a run-time `q_offset` every key tile is visited and masked per
+    element. `block_index` supplies the tile lists at run time.
+
+    Inputs are copied into padded contiguous layouts first (K transposed),
+    which costs O(S·D) memory. Only f32 with static shapes is supported.
+  }];
+  let options = [
+    Option<"tileQ", "tile-q", "int64_t", /*default=*/"64",
+           "Query rows per tile (rounded up to a multiple of 4)">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"64",
+           "Keys per tile (a multiple of 16)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def TesseraMemRefCopyToLinalgPass : Pass<"tessera-memref-copy-to-linalg"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{

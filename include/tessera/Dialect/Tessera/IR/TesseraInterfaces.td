@@ -1,0 +1,48 @@
+//===- TesseraInterfaces.td - Tessera interfaces -----------*- tablegen -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_TESSERA_IR_TESSERAINTERFACES_TD
+#define TESSERA_DIALECT_TESSERA_IR_TESSERAINTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def Tessera_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
+  let cppNamespace = "::mlir::tessera";
+  let description = [{
+    An attention mask described by an attribute. Positions are absolute:
+    query `i` of the op sits at position `i + shift`, where the shift is the
+    `q_offset` operand, or `Sk - Sq` without one (bottom-right alignment, so
+    a decode step's single query sees the whole cache under a causal mask).
+    Key `j` sits at position `j`.
+
+    A mask answers two questions. At compile time, `classifyTile` says
+    whether a tile of positions is empty (never visited), full (computed
+    without any mask arithmetic) or partial (the predicate is evaluated per
+    element); answering "partial" is always correct, only slower. At run
+    time, `buildAllowed` emits the per-element predicate; its operands are
+    i64 scalars or vectors of one shape, and so is its i1 result.
+
+    A new mask is one attribute definition implementing these methods.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Classifies the tile of query positions [q0, q1) and key positions
+        [k0, k1).
+      }], "::mlir::tessera::TileKind", "classifyTile",
+      (ins "int64_t":$q0, "int64_t":$q1, "int64_t":$k0, "int64_t":$k1)>,
+    InterfaceMethod<[{
+        Whether query position `q` may attend key position `k`.
+      }], "bool", "isAllowed", (ins "int64_t":$q, "int64_t":$k)>,
+    InterfaceMethod<[{
+        Emits the predicate of `isAllowed` on i64 values (scalars or
+        vectors of one shape).
+      }], "::mlir::Value", "buildAllowed",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$q, "::mlir::Value":$k)>
+  ];
+}
+
+#endif // TESSERA_DIALECT_TESSERA_IR_TESSERAINTERFACES_TD

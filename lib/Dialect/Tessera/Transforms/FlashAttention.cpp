@@ -1,0 +1,834 @@
+//===- FlashAttention.cpp - Fused, tiled CPU attention ----------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Lowers tessera.attention to a flash-style kernel that never materialises
+// the Sq×Sk score matrix:
+//
+//   scf.parallel (b, head group, query tile)      -> OpenMP
+//     call @__tessera_attention_task_N(...)        (scratch lives in its frame)
+//       for each key tile the mask can reach        (compile-time tile table)
+//         for each query head of the group          (K/V tile stays in cache)
+//           S = scale·Q·Kᵀ  (register-blocked vector FMAs), score_mod, mask
+//           online softmax: running max/sum, rescale the accumulator
+//           acc += P·V      (register-blocked vector FMAs)
+//       out = acc / sum    (0 for a row that may attend nothing)
+//
+// Inputs are first copied into padded, contiguous layouts (K transposed to
+// [B, Hkv, D, Sk]) so that every inner loop is unit-stride; this costs
+// O(S·D) memory. With a mask attribute and a static query shift, the key
+// tiles each query tile visits are listed at compile time from the mask's
+// classification (empty tiles are absent; full tiles skip all mask
+// arithmetic); the list is a constant CSR table, so the loop bounds come
+// from the mask, not from a test inside the loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+#include "tessera/Dialect/Tessera/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <cmath>
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_TESSERAFLASHATTENTIONPASS
+#include "tessera/Dialect/Tessera/Transforms/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+
+/// Vector width in f32 lanes (one AVX-512 register; LLVM splits it for
+/// narrower targets) and the number of query rows blocked in registers.
+constexpr int64_t kLanes = 16;
+constexpr int64_t kRows = 4;
+/// Upper bound on the per-task scratch (stack of an OpenMP worker).
+constexpr int64_t kMaxScratchBytes = 1 << 20;
+
+int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+/// Static description of one lowering.
+struct Plan {
+  int64_t b, hq, hkv, grp, sq, sk, d, dv;
+  int64_t tq, tk;          // tile sizes
+  int64_t sqp, skp, dvp;   // padded extents
+  int64_t nqt, nkt;        // tile counts
+  int64_t headsPerTask;    // query heads sharing one task (and K/V tile)
+  int64_t staticShift;     // query position shift when known
+  bool hasStaticShift;
+  MaskAttrInterface mask;
+  // Compile-time tile table (CSR): rowPtr[nqt + 1], entries = kt·2 + partial.
+  SmallVector<int32_t> rowPtr, entries;
+  bool useTable = false;
+  bool keyTail() const { return sk % tk != 0; }
+};
+
+/// The values the task function works on.
+struct TaskArgs {
+  Value q, kt, v, out, mask, blockIndex, qShift; // memrefs, shift (i64)
+  Value b, hg, p;                                 // task coordinates
+  Value rowPtr, entries;                          // tile table, if any
+};
+
+class AttentionLowering {
+public:
+  AttentionLowering(AttentionOp op, Plan plan, ModuleOp module)
+      : op(op), plan(std::move(plan)), module(module) {}
+
+  LogicalResult run();
+
+private:
+  // Tensor-level preparation.
+  Value padded(ImplicitLocOpBuilder &b, Value t, ArrayRef<int64_t> shape);
+  Value prepareMask(ImplicitLocOpBuilder &b);
+  Value globalTable(ImplicitLocOpBuilder &b, ArrayRef<int32_t> data,
+                    StringRef name);
+  func::FuncOp buildTaskFunction(ArrayRef<Type> argTypes);
+
+  // Kernel pieces (inside the task function).
+  void buildTask(ImplicitLocOpBuilder &b, TaskArgs &a);
+  void visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a, Value kt,
+                    Value partial, Value qBase, Value kvh, Value sBuf,
+                    Value accBuf, Value mBuf, Value lBuf);
+  void computeScores(ImplicitLocOpBuilder &b, TaskArgs &a, Value h, Value kvh,
+                     Value qBase, Value k0, Value sBuf);
+  void applyMask(ImplicitLocOpBuilder &b, TaskArgs &a, Value qBase, Value k0,
+                 Value sBuf);
+  void softmaxUpdate(ImplicitLocOpBuilder &b, Value g, Value sBuf,
+                     Value accBuf, Value mBuf, Value lBuf);
+  void accumulate(ImplicitLocOpBuilder &b, TaskArgs &a, Value g, Value kvh,
+                  Value k0, Value sBuf, Value accBuf);
+  void finalize(ImplicitLocOpBuilder &b, TaskArgs &a, Value qBase,
+                Value accBuf, Value lBuf);
+  Value scoreMod(ImplicitLocOpBuilder &b, Value s, ValueRange coords);
+
+  // Helpers.
+  VectorType vec(Type et) { return VectorType::get({kLanes}, et); }
+  Value idx(ImplicitLocOpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, v);
+  }
+  Value f32(ImplicitLocOpBuilder &b, double v) {
+    return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
+  }
+  Value splat(ImplicitLocOpBuilder &b, Value scalar) {
+    return vector::BroadcastOp::create(b, vec(scalar.getType()), scalar);
+  }
+  Value toI64(ImplicitLocOpBuilder &b, Value index) {
+    return arith::IndexCastOp::create(b, b.getI64Type(), index);
+  }
+  /// Key positions k0 + j·kLanes + [0, kLanes) as a vector of i64.
+  Value keyPositions(ImplicitLocOpBuilder &b, Value k0, int64_t j) {
+    SmallVector<int64_t> lanes;
+    for (int64_t i = 0; i < kLanes; ++i)
+      lanes.push_back(j * kLanes + i);
+    auto vt = vec(b.getI64Type());
+    Value iota = arith::ConstantOp::create(
+        b, vt, DenseElementsAttr::get(vt, ArrayRef<int64_t>(lanes)));
+    return arith::AddIOp::create(b, splat(b, toI64(b, k0)), iota);
+  }
+  /// A loop `for iv in [lb, ub) step s` whose body is built by `fn`.
+  void forLoop(ImplicitLocOpBuilder &b, Value lb, Value ub, int64_t step,
+               function_ref<void(ImplicitLocOpBuilder &, Value)> fn) {
+    auto loop = scf::ForOp::create(b, lb, ub, idx(b, step));
+    ImplicitLocOpBuilder nb = ImplicitLocOpBuilder::atBlockBegin(
+        b.getLoc(), loop.getBody());
+    nb.setInsertionPoint(loop.getBody()->getTerminator());
+    fn(nb, loop.getInductionVar());
+  }
+
+  AttentionOp op;
+  Plan plan;
+  ModuleOp module;
+  Value scaleValue;
+};
+
+//===----------------------------------------------------------------------===//
+// Tensor-level preparation
+//===----------------------------------------------------------------------===//
+
+/// `t` copied into a fresh zero-padded tensor of `shape` (always a copy, so
+/// the buffer is contiguous whatever `t`'s producer).
+Value AttentionLowering::padded(ImplicitLocOpBuilder &b, Value t,
+                                ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(t.getType());
+  Value zero = arith::ConstantOp::create(
+      b, b.getFloatAttr(type.getElementType(), 0.0));
+  Value init = tensor::EmptyOp::create(b, shape, type.getElementType());
+  Value filled = linalg::FillOp::create(b, zero, init).getResult(0);
+  SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(shape.size(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t s : type.getShape())
+    sizes.push_back(b.getIndexAttr(s));
+  return tensor::InsertSliceOp::create(b, t, filled, offsets, sizes, strides);
+}
+
+/// The explicit mask as an additive f32 tensor (0 or -inf for i1 masks),
+/// with query and key extents padded where they are not broadcast.
+Value AttentionLowering::prepareMask(ImplicitLocOpBuilder &b) {
+  Value m = op.getExplicitMask();
+  if (!m)
+    return Value();
+  auto type = cast<RankedTensorType>(m.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  Value additive = m;
+  if (type.getElementType().isInteger(1)) {
+    Value init = tensor::EmptyOp::create(b, shape, b.getF32Type());
+    auto map = b.getMultiDimIdentityMap(4);
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+    additive =
+        linalg::GenericOp::create(
+            b, TypeRange{init.getType()}, ValueRange{m}, ValueRange{init},
+            ArrayRef<AffineMap>{map, map}, iters,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value zero = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
+              Value ninf =
+                  arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(-INFINITY));
+              Value r = arith::SelectOp::create(nb, l, args[0], zero, ninf);
+              linalg::YieldOp::create(nb, l, r);
+            })
+            .getResult(0);
+  }
+  if (shape[2] != 1)
+    shape[2] = plan.sqp;
+  if (shape[3] != 1)
+    shape[3] = plan.skp;
+  return padded(b, additive, shape);
+}
+
+Value AttentionLowering::globalTable(ImplicitLocOpBuilder &b,
+                                     ArrayRef<int32_t> data, StringRef name) {
+  auto type = MemRefType::get({static_cast<int64_t>(data.size())},
+                              b.getI32Type());
+  auto tensorType = RankedTensorType::get(type.getShape(), b.getI32Type());
+  OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
+  auto global = memref::GlobalOp::create(
+      mb, b.getLoc(), name, mb.getStringAttr("private"), type,
+      DenseElementsAttr::get(tensorType, data), /*constant=*/true,
+      /*alignment=*/IntegerAttr());
+  return memref::GetGlobalOp::create(b, type, global.getSymName());
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionLowering::run() {
+  ImplicitLocOpBuilder b(op.getLoc(), op);
+  Type et = b.getF32Type();
+  const Plan &p = plan;
+
+  // Contiguous, padded operands.
+  Value q = padded(b, op.getQuery(), {p.b, p.hq, p.sqp, p.d});
+  Value kPad = padded(b, op.getKey(), {p.b, p.hkv, p.skp, p.d});
+  Value ktInit = tensor::EmptyOp::create(
+      b, ArrayRef<int64_t>{p.b, p.hkv, p.d, p.skp}, et);
+  Value kt = linalg::TransposeOp::create(b, kPad, ktInit,
+                                         ArrayRef<int64_t>{0, 1, 3, 2})
+                 .getResult()[0];
+  Value v = padded(b, op.getValue(), {p.b, p.hkv, p.skp, p.dvp});
+  Value mask = prepareMask(b);
+
+  auto toBuffer = [&](Value t) -> Value {
+    if (!t)
+      return Value();
+    auto tt = cast<RankedTensorType>(t.getType());
+    return bufferization::ToBufferOp::create(
+        b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
+        /*read_only=*/true);
+  };
+  TaskArgs a;
+  a.q = toBuffer(q);
+  a.kt = toBuffer(kt);
+  a.v = toBuffer(v);
+  a.mask = toBuffer(mask);
+  a.blockIndex = toBuffer(op.getBlockIndex());
+  auto outType = cast<RankedTensorType>(op.getResult().getType());
+  a.out = memref::AllocOp::create(
+      b, MemRefType::get(outType.getShape(), et), IntegerAttr::get(b.getI64Type(), 64));
+  a.qShift = op.getQOffset()
+                 ? toI64(b, op.getQOffset())
+                 : arith::ConstantOp::create(b, b.getI64IntegerAttr(p.staticShift))
+                       .getResult();
+
+  static unsigned counter = 0;
+  std::string suffix = std::to_string(counter++);
+  while (module.lookupSymbol("__tessera_attention_task_" + suffix) ||
+         module.lookupSymbol("__tessera_attention_rows_" + suffix) ||
+         module.lookupSymbol("__tessera_attention_tiles_" + suffix))
+    suffix = std::to_string(counter++);
+  if (p.useTable) {
+    a.rowPtr = globalTable(b, p.rowPtr, "__tessera_attention_rows_" + suffix);
+    a.entries = globalTable(b, p.entries.empty() ? ArrayRef<int32_t>{0}
+                                                 : ArrayRef<int32_t>(p.entries),
+                            "__tessera_attention_tiles_" + suffix);
+  }
+
+  // The task function: one (batch, head group, query tile).
+  SmallVector<Value> buffers;
+  for (Value val : {a.q, a.kt, a.v, a.out, a.mask, a.blockIndex, a.rowPtr,
+                    a.entries})
+    if (val)
+      buffers.push_back(val);
+  SmallVector<Type> argTypes;
+  for (Value val : buffers)
+    argTypes.push_back(val.getType());
+  argTypes.push_back(b.getI64Type());
+  argTypes.append(3, b.getIndexType());
+  auto parent = op->getParentOfType<func::FuncOp>();
+  OpBuilder fnBuilder(parent);
+  auto func = func::FuncOp::create(fnBuilder, op.getLoc(),
+                                   "__tessera_attention_task_" + suffix,
+                                   b.getFunctionType(argTypes, {}));
+  func.setPrivate();
+  {
+    Block *entry = func.addEntryBlock();
+    ImplicitLocOpBuilder fb =
+        ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), entry);
+    TaskArgs ta;
+    unsigned i = 0;
+    auto next = [&](Value orig) {
+      return orig ? Value(entry->getArgument(i++)) : Value();
+    };
+    ta.q = next(a.q);
+    ta.kt = next(a.kt);
+    ta.v = next(a.v);
+    ta.out = next(a.out);
+    ta.mask = next(a.mask);
+    ta.blockIndex = next(a.blockIndex);
+    ta.rowPtr = next(a.rowPtr);
+    ta.entries = next(a.entries);
+    ta.qShift = entry->getArgument(i++);
+    ta.b = entry->getArgument(i++);
+    ta.hg = entry->getArgument(i++);
+    ta.p = entry->getArgument(i++);
+    scaleValue = f32(fb, op.getEffectiveScale());
+    buildTask(fb, ta);
+    func::ReturnOp::create(fb);
+  }
+
+  // The parallel loop over tasks.
+  Value zero = idx(b, 0), one = idx(b, 1);
+  auto par = scf::ParallelOp::create(
+      b, ValueRange{zero, zero, zero},
+      ValueRange{idx(b, p.b), idx(b, p.hq / p.headsPerTask), idx(b, p.nqt)},
+      ValueRange{one, one, one});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(par.getBody()->getTerminator());
+    SmallVector<Value> operands(buffers);
+    operands.push_back(a.qShift);
+    auto ivs = par.getInductionVars();
+    operands.append(ivs.begin(), ivs.end());
+    func::CallOp::create(b, func, operands);
+  }
+  Value result = bufferization::ToTensorOp::create(b, outType, a.out,
+                                                   /*restrict=*/true,
+                                                   /*writable=*/true);
+  op.getResult().replaceAllUsesWith(result);
+  op.erase();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel
+//===----------------------------------------------------------------------===//
+
+void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
+  const Plan &p = plan;
+  Type et = b.getF32Type();
+  // Interleave query tiles (0, n-1, 1, n-2, ...) so that static scheduling
+  // gives every thread the same amount of causal work.
+  Value two = idx(b, 2);
+  Value half = arith::DivUIOp::create(b, a.p, two);
+  Value odd = arith::CmpIOp::create(b, arith::CmpIPredicate::ne,
+                                    arith::RemUIOp::create(b, a.p, two), idx(b, 0));
+  Value qt = arith::SelectOp::create(
+      b, odd, arith::SubIOp::create(b, idx(b, p.nqt - 1), half), half);
+  Value qBase = arith::MulIOp::create(b, qt, idx(b, p.tq));
+  Value kvh = arith::DivUIOp::create(
+      b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), idx(b, p.grp));
+
+  int64_t hpt = p.headsPerTask;
+  Value sBuf = memref::AllocaOp::create(
+      b, MemRefType::get({p.tq, p.tk}, et), IntegerAttr::get(b.getI64Type(), 64));
+  Value accBuf = memref::AllocaOp::create(
+      b, MemRefType::get({hpt, p.tq, p.dvp}, et), IntegerAttr::get(b.getI64Type(), 64));
+  Value mBuf = memref::AllocaOp::create(b, MemRefType::get({hpt, p.tq}, et));
+  Value lBuf = memref::AllocaOp::create(b, MemRefType::get({hpt, p.tq}, et));
+  Value zeroV = splat(b, f32(b, 0.0));
+  forLoop(b, idx(b, 0), idx(b, hpt), 1, [&](ImplicitLocOpBuilder &b, Value g) {
+    forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
+      memref::StoreOp::create(b, f32(b, -INFINITY), mBuf, ValueRange{g, r});
+      memref::StoreOp::create(b, f32(b, 0.0), lBuf, ValueRange{g, r});
+      forLoop(b, idx(b, 0), idx(b, p.dvp), kLanes,
+              [&](ImplicitLocOpBuilder &b, Value e) {
+                vector::StoreOp::create(b, zeroV, accBuf, ValueRange{g, r, e});
+              });
+    });
+  });
+
+  auto visit = [&](ImplicitLocOpBuilder &b, Value kt, Value partial) {
+    visitKeyTile(b, a, kt, partial, qBase, kvh, sBuf, accBuf, mBuf, lBuf);
+  };
+  if (p.useTable) {
+    Value lo = arith::IndexCastOp::create(
+        b, b.getIndexType(), memref::LoadOp::create(b, a.rowPtr, ValueRange{qt}));
+    Value hi = arith::IndexCastOp::create(
+        b, b.getIndexType(),
+        memref::LoadOp::create(b, a.rowPtr,
+                               ValueRange{arith::AddIOp::create(b, qt, idx(b, 1))}));
+    forLoop(b, lo, hi, 1, [&](ImplicitLocOpBuilder &b, Value e) {
+      Value entry = memref::LoadOp::create(b, a.entries, ValueRange{e});
+      Value one = arith::ConstantOp::create(b, b.getI32IntegerAttr(1));
+      Value kt = arith::IndexCastOp::create(
+          b, b.getIndexType(), arith::ShRUIOp::create(b, entry, one));
+      Value partial = arith::TruncIOp::create(b, b.getI1Type(),
+                                              arith::AndIOp::create(b, entry, one));
+      visit(b, kt, partial);
+    });
+  } else if (a.blockIndex) {
+    auto biShape = cast<MemRefType>(a.blockIndex.getType()).getShape();
+    Value bb = biShape[0] == 1 ? idx(b, 0) : a.b;
+    // Per-head lists imply one head per task (see planning).
+    Value hh = biShape[1] == 1 ? idx(b, 0)
+                               : arith::MulIOp::create(b, a.hg, idx(b, hpt));
+    bool anyPartial = p.mask || p.keyTail();
+    forLoop(b, idx(b, 0), idx(b, biShape[3]), 1, [&](ImplicitLocOpBuilder &b, Value j) {
+      Value raw = memref::LoadOp::create(b, a.blockIndex, ValueRange{bb, hh, qt, j});
+      Value kt = arith::IndexCastOp::create(b, b.getIndexType(), raw);
+      Value zero32 = arith::ConstantOp::create(b, b.getI32IntegerAttr(0));
+      Value n32 = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.nkt));
+      Value valid = arith::AndIOp::create(
+          b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, raw, zero32),
+          arith::CmpIOp::create(b, arith::CmpIPredicate::slt, raw, n32));
+      auto ifOp = scf::IfOp::create(b, valid, /*withElse=*/false);
+      ImplicitLocOpBuilder ib = ImplicitLocOpBuilder::atBlockBegin(
+          b.getLoc(), ifOp.thenBlock());
+      ib.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      visit(ib, kt, arith::ConstantOp::create(ib, ib.getBoolAttr(anyPartial)));
+    });
+  } else {
+    // Every key tile: all partial under a run-time shift with a mask, else
+    // only the last one when Sk is not a multiple of the tile.
+    forLoop(b, idx(b, 0), idx(b, p.nkt), 1, [&](ImplicitLocOpBuilder &b, Value kt) {
+      Value partial;
+      if (p.mask)
+        partial = arith::ConstantOp::create(b, b.getBoolAttr(true));
+      else if (p.keyTail())
+        partial = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, kt,
+                                        idx(b, p.nkt - 1));
+      else
+        partial = arith::ConstantOp::create(b, b.getBoolAttr(false));
+      visit(b, kt, partial);
+    });
+  }
+  finalize(b, a, qBase, accBuf, lBuf);
+}
+
+void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
+                                     Value kt, Value partial, Value qBase,
+                                     Value kvh, Value sBuf, Value accBuf,
+                                     Value mBuf, Value lBuf) {
+  const Plan &p = plan;
+  Value k0 = arith::MulIOp::create(b, kt, idx(b, p.tk));
+  forLoop(b, idx(b, 0), idx(b, p.headsPerTask), 1, [&](ImplicitLocOpBuilder &b, Value g) {
+    Value h = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), g);
+    computeScores(b, a, h, kvh, qBase, k0, sBuf);
+    // Only partial tiles pay for the predicate.
+    auto cst = partial.getDefiningOp<arith::ConstantOp>();
+    if (!cst) {
+      auto ifOp = scf::IfOp::create(b, partial, /*withElse=*/false);
+      ImplicitLocOpBuilder ib = ImplicitLocOpBuilder::atBlockBegin(
+          b.getLoc(), ifOp.thenBlock());
+      ib.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      applyMask(ib, a, qBase, k0, sBuf);
+    } else if (cast<BoolAttr>(cst.getValue()).getValue()) {
+      applyMask(b, a, qBase, k0, sBuf);
+    }
+    softmaxUpdate(b, g, sBuf, accBuf, mBuf, lBuf);
+    accumulate(b, a, g, kvh, k0, sBuf, accBuf);
+  });
+}
+
+/// S[r, :] = scale · Q[b, h, qBase + r, :] · Kt[b, kvh, :, k0 : k0 + tk],
+/// then score_mod and the explicit mask.
+void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
+                                      Value h, Value kvh, Value qBase,
+                                      Value k0, Value sBuf) {
+  const Plan &p = plan;
+  int64_t nv = p.tk / kLanes;
+  Type et = b.getF32Type();
+  forLoop(b, idx(b, 0), idx(b, p.tq), kRows, [&](ImplicitLocOpBuilder &b, Value rb) {
+    SmallVector<Value> init(kRows * nv, splat(b, f32(b, 0.0)));
+    SmallVector<Value> rows;
+    for (int64_t r = 0; r < kRows; ++r)
+      rows.push_back(arith::AddIOp::create(
+          b, qBase, arith::AddIOp::create(b, rb, idx(b, r))));
+    auto loop = scf::ForOp::create(
+        b, idx(b, 0), idx(b, p.d), idx(b, 1), init,
+        [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
+          ImplicitLocOpBuilder ib(l, nb);
+          SmallVector<Value> kv;
+          for (int64_t j = 0; j < nv; ++j) {
+            Value col = arith::AddIOp::create(ib, k0, idx(ib, j * kLanes));
+            kv.push_back(vector::LoadOp::create(ib, vec(et), a.kt,
+                                                ValueRange{a.b, kvh, d, col}));
+          }
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < kRows; ++r) {
+            Value qs = memref::LoadOp::create(ib, a.q, ValueRange{a.b, h, rows[r], d});
+            Value qv = splat(ib, qs);
+            for (int64_t j = 0; j < nv; ++j)
+              next.push_back(vector::FMAOp::create(ib, qv, kv[j], acc[r * nv + j]));
+          }
+          scf::YieldOp::create(ib, next);
+        });
+    Value scaleV = splat(b, scaleValue);
+    for (int64_t r = 0; r < kRows; ++r) {
+      for (int64_t j = 0; j < nv; ++j) {
+        Value s = arith::MulFOp::create(b, loop.getResult(r * nv + j), scaleV);
+        Value col = idx(b, j * kLanes);
+        Value row = arith::AddIOp::create(b, rb, idx(b, r));
+        if (!op.getScoreMod().empty()) {
+          Value qPos = arith::IndexCastOp::create(
+              b, b.getIndexType(),
+              arith::AddIOp::create(b, toI64(b, rows[r]), a.qShift));
+          Value kPos = arith::IndexCastOp::create(
+              b, vec(b.getIndexType()), keyPositions(b, k0, j));
+          s = scoreMod(b, s, {a.b, h, qPos, kPos});
+        }
+        if (a.mask) {
+          auto ms = cast<MemRefType>(a.mask.getType()).getShape();
+          SmallVector<Value> at = {ms[0] == 1 ? idx(b, 0) : a.b,
+                                   ms[1] == 1 ? idx(b, 0) : h,
+                                   ms[2] == 1 ? idx(b, 0) : rows[r]};
+          Value add;
+          if (ms[3] == 1) {
+            at.push_back(idx(b, 0));
+            add = splat(b, memref::LoadOp::create(b, a.mask, at));
+          } else {
+            at.push_back(arith::AddIOp::create(b, k0, col));
+            add = vector::LoadOp::create(b, vec(et), a.mask, at);
+          }
+          s = arith::AddFOp::create(b, s, add);
+        }
+        vector::StoreOp::create(b, s, sBuf, ValueRange{row, col});
+      }
+    }
+  });
+}
+
+/// Inlines the score_mod region on vectors: every op is elementwise, so it
+/// is recreated with vector types; scalar coordinates are broadcast.
+Value AttentionLowering::scoreMod(ImplicitLocOpBuilder &b, Value s,
+                                  ValueRange coords) {
+  Block &body = op.getScoreMod().front();
+  IRMapping map;
+  map.map(body.getArgument(0), s);
+  for (auto [arg, c] : llvm::zip(body.getArguments().drop_front(), coords))
+    map.map(arg, isa<VectorType>(c.getType()) ? c : splat(b, c));
+  for (Operation &inner : body.without_terminator()) {
+    if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
+      auto vt = vec(cst.getType());
+      map.map(cst.getResult(),
+              arith::ConstantOp::create(
+                  b, vt, DenseElementsAttr::get(vt, cst.getValue())));
+      continue;
+    }
+    OperationState state(b.getLoc(), inner.getName());
+    for (Value operand : inner.getOperands())
+      state.addOperands(map.lookup(operand));
+    for (Type t : inner.getResultTypes())
+      state.addTypes(vec(t));
+    state.addAttributes(inner.getAttrs());
+    Operation *clone = b.create(state);
+    map.map(inner.getResults(), clone->getResults());
+  }
+  return map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
+}
+
+/// S[r, j] = -inf where the mask attribute (or the end of the keys)
+/// excludes the pair.
+void AttentionLowering::applyMask(ImplicitLocOpBuilder &b, TaskArgs &a,
+                                  Value qBase, Value k0, Value sBuf) {
+  const Plan &p = plan;
+  Type et = b.getF32Type();
+  forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
+    Value qPos = arith::AddIOp::create(
+        b, toI64(b, arith::AddIOp::create(b, qBase, r)), a.qShift);
+    Value qv = splat(b, qPos);
+    Value ninf = splat(b, f32(b, -INFINITY));
+    for (int64_t j = 0; j < p.tk / kLanes; ++j) {
+      Value kv = keyPositions(b, k0, j);
+      Value allowed;
+      if (p.mask)
+        allowed = p.mask.buildAllowed(b, b.getLoc(), qv, kv);
+      if (p.keyTail()) {
+        auto vt = vec(b.getI64Type());
+        Value sk = arith::ConstantOp::create(
+            b, vt, DenseElementsAttr::get(vt, b.getI64IntegerAttr(p.sk)));
+        Value inRange = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, kv, sk);
+        allowed = allowed ? arith::AndIOp::create(b, allowed, inRange).getResult()
+                          : inRange;
+      }
+      if (!allowed)
+        continue;
+      Value col = idx(b, j * kLanes);
+      Value s = vector::LoadOp::create(b, vec(et), sBuf, ValueRange{r, col});
+      vector::StoreOp::create(b, arith::SelectOp::create(b, allowed, s, ninf),
+                              sBuf, ValueRange{r, col});
+    }
+  });
+}
+
+/// Online softmax: new running max, P = exp(S - max) in place, running sum,
+/// and the accumulator rescaled by exp(old max - new max).
+void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
+                                      Value sBuf, Value accBuf, Value mBuf,
+                                      Value lBuf) {
+  const Plan &p = plan;
+  Type et = b.getF32Type();
+  int64_t nv = p.tk / kLanes;
+  forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
+    SmallVector<Value> s;
+    Value mx;
+    for (int64_t j = 0; j < nv; ++j) {
+      s.push_back(vector::LoadOp::create(b, vec(et), sBuf,
+                                         ValueRange{r, idx(b, j * kLanes)}));
+      mx = mx ? arith::MaximumFOp::create(b, mx, s.back()).getResult() : s.back();
+    }
+    Value tileMax = vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, mx);
+    Value mOld = memref::LoadOp::create(b, mBuf, ValueRange{g, r});
+    Value mNew = arith::MaximumFOp::create(b, mOld, tileMax);
+    // A row with nothing allowed so far keeps max = -inf; subtract 0 then.
+    Value isNinf = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, mNew,
+                                         f32(b, -INFINITY));
+    Value mSafe = arith::SelectOp::create(b, isNinf, f32(b, 0.0), mNew);
+    Value alpha = math::ExpOp::create(b, arith::SubFOp::create(b, mOld, mSafe));
+    Value mSafeV = splat(b, mSafe);
+    Value sum;
+    for (int64_t j = 0; j < nv; ++j) {
+      Value pj = math::ExpOp::create(b, arith::SubFOp::create(b, s[j], mSafeV));
+      vector::StoreOp::create(b, pj, sBuf, ValueRange{r, idx(b, j * kLanes)});
+      sum = sum ? arith::AddFOp::create(b, sum, pj).getResult() : pj;
+    }
+    Value tileSum = vector::ReductionOp::create(b, vector::CombiningKind::ADD, sum);
+    Value lOld = memref::LoadOp::create(b, lBuf, ValueRange{g, r});
+    Value lNew = arith::AddFOp::create(b, arith::MulFOp::create(b, lOld, alpha),
+                                       tileSum);
+    memref::StoreOp::create(b, lNew, lBuf, ValueRange{g, r});
+    memref::StoreOp::create(b, mNew, mBuf, ValueRange{g, r});
+    Value alphaV = splat(b, alpha);
+    for (int64_t e = 0; e < p.dvp; e += kLanes) {
+      SmallVector<Value> at = {g, r, idx(b, e)};
+      Value acc = vector::LoadOp::create(b, vec(et), accBuf, at);
+      vector::StoreOp::create(b, arith::MulFOp::create(b, acc, alphaV), accBuf, at);
+    }
+  });
+}
+
+/// acc[g, r, :] += Σ_j P[r, j] · V[b, kvh, k0 + j, :], with kRows rows and
+/// up to four Dv vectors held in registers.
+void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
+                                   Value g, Value kvh, Value k0, Value sBuf,
+                                   Value accBuf) {
+  const Plan &p = plan;
+  Type et = b.getF32Type();
+  int64_t nvec = p.dvp / kLanes;
+  int64_t chunk = nvec <= 6 ? nvec : (nvec % 4 == 0 ? 4 : (nvec % 3 == 0 ? 3 : (nvec % 2 == 0 ? 2 : 1)));
+  forLoop(b, idx(b, 0), idx(b, p.tq), kRows, [&](ImplicitLocOpBuilder &b, Value rb) {
+    forLoop(b, idx(b, 0), idx(b, p.dvp), chunk * kLanes,
+            [&](ImplicitLocOpBuilder &b, Value e0) {
+      SmallVector<Value> init;
+      SmallVector<SmallVector<Value>> at;
+      for (int64_t r = 0; r < kRows; ++r) {
+        for (int64_t c = 0; c < chunk; ++c) {
+          at.push_back({g, arith::AddIOp::create(b, rb, idx(b, r)),
+                        arith::AddIOp::create(b, e0, idx(b, c * kLanes))});
+          init.push_back(vector::LoadOp::create(b, vec(et), accBuf, at.back()));
+        }
+      }
+      auto loop = scf::ForOp::create(
+          b, idx(b, 0), idx(b, p.tk), idx(b, 1), init,
+          [&](OpBuilder &nb, Location l, Value j, ValueRange acc) {
+            ImplicitLocOpBuilder ib(l, nb);
+            Value key = arith::AddIOp::create(ib, k0, j);
+            SmallVector<Value> vrow;
+            for (int64_t c = 0; c < chunk; ++c)
+              vrow.push_back(vector::LoadOp::create(
+                  ib, vec(et), a.v,
+                  ValueRange{a.b, kvh, key,
+                             arith::AddIOp::create(ib, e0, idx(ib, c * kLanes))}));
+            SmallVector<Value> next;
+            for (int64_t r = 0; r < kRows; ++r) {
+              Value pr = memref::LoadOp::create(
+                  ib, sBuf, ValueRange{arith::AddIOp::create(ib, rb, idx(ib, r)), j});
+              Value pv = splat(ib, pr);
+              for (int64_t c = 0; c < chunk; ++c)
+                next.push_back(vector::FMAOp::create(ib, pv, vrow[c], acc[r * chunk + c]));
+            }
+            scf::YieldOp::create(ib, next);
+          });
+      for (auto [i, res] : llvm::enumerate(loop.getResults()))
+        vector::StoreOp::create(b, res, accBuf, at[i]);
+    });
+  });
+}
+
+/// out[b, h, qBase + r, :] = acc / sum, or 0 where nothing was allowed.
+void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
+                                 Value qBase, Value accBuf, Value lBuf) {
+  const Plan &p = plan;
+  Type et = b.getF32Type();
+  Value rowsValid = arith::MinUIOp::create(
+      b, idx(b, p.tq), arith::SubIOp::create(b, idx(b, p.sq), qBase));
+  forLoop(b, idx(b, 0), idx(b, p.headsPerTask), 1, [&](ImplicitLocOpBuilder &b, Value g) {
+    Value h = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), g);
+    forLoop(b, idx(b, 0), rowsValid, 1, [&](ImplicitLocOpBuilder &b, Value r) {
+      Value l = memref::LoadOp::create(b, lBuf, ValueRange{g, r});
+      Value isZero = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, l, f32(b, 0.0));
+      Value inv = arith::SelectOp::create(
+          b, isZero, f32(b, 0.0), arith::DivFOp::create(b, f32(b, 1.0), l));
+      Value invV = splat(b, inv);
+      Value row = arith::AddIOp::create(b, qBase, r);
+      for (int64_t e = 0; e < p.dvp; e += kLanes) {
+        Value acc = vector::LoadOp::create(b, vec(et), accBuf,
+                                           ValueRange{g, r, idx(b, e)});
+        Value o = arith::MulFOp::create(b, acc, invV);
+        SmallVector<Value> at = {a.b, h, row, idx(b, e)};
+        if (e + kLanes <= p.dv) {
+          vector::StoreOp::create(b, o, a.out, at);
+        } else {
+          auto maskType = VectorType::get({kLanes}, b.getI1Type());
+          Value m = vector::ConstantMaskOp::create(
+              b, maskType, ArrayRef<int64_t>{p.dv - e});
+          vector::MaskedStoreOp::create(b, a.out, at, m, o);
+        }
+      }
+    });
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+FailureOr<Plan> makePlan(AttentionOp op, int64_t tileQ, int64_t tileK) {
+  auto shape = [](Value v) { return cast<RankedTensorType>(v.getType()).getShape(); };
+  for (Value v : op->getOperands())
+    if (auto t = dyn_cast<RankedTensorType>(v.getType()); t && !t.hasStaticShape())
+      return op.emitOpError("cannot be lowered: dynamic shapes are not "
+                            "supported yet"),
+             failure();
+  if (!cast<RankedTensorType>(op.getQuery().getType()).getElementType().isF32())
+    return op.emitOpError("cannot be lowered: only f32 attention is supported "
+                          "yet"),
+           failure();
+  Plan p;
+  ArrayRef<int64_t> q = shape(op.getQuery()), k = shape(op.getKey()),
+                    v = shape(op.getValue());
+  p.b = q[0];
+  p.hq = q[1];
+  p.hkv = k[1];
+  p.grp = p.hq / p.hkv;
+  p.sq = q[2];
+  p.sk = k[2];
+  p.d = q[3];
+  p.dv = v[3];
+  p.tq = tileQ;
+  p.tk = tileK;
+  p.mask = op.getMaskAttr() ? cast<MaskAttrInterface>(op.getMaskAttr())
+                            : MaskAttrInterface();
+  if (std::optional<ArrayRef<int64_t>> bs = op.getBlockSizes()) {
+    p.tq = (*bs)[0];
+    p.tk = (*bs)[1];
+  }
+  if (p.sq == 0 || p.sk == 0 || p.d == 0)
+    return op.emitOpError("cannot be lowered: empty query, key or head "
+                          "dimension"),
+           failure();
+  if (!op.getBlockIndex()) {
+    // Small problems get small tiles (decode: one query row).
+    p.tq = std::min(p.tq, roundUp(p.sq, kRows));
+    p.tk = std::min(p.tk, roundUp(p.sk, kLanes));
+  }
+  p.tq = roundUp(p.tq, kRows);
+  p.dvp = roundUp(p.dv, kLanes);
+  p.headsPerTask = p.grp;
+  if (Value bi = op.getBlockIndex(); bi && shape(bi)[1] != 1)
+    p.headsPerTask = 1;
+  while (p.tq > kRows &&
+         (p.headsPerTask * p.tq * p.dvp + p.tq * p.tk) * 4 > kMaxScratchBytes)
+    p.tq = roundUp(p.tq / 2, kRows);
+  p.sqp = roundUp(p.sq, p.tq);
+  p.skp = roundUp(p.sk, p.tk);
+  p.nqt = p.sqp / p.tq;
+  p.nkt = p.skp / p.tk;
+  p.hasStaticShift = !op.getQOffset();
+  p.staticShift = p.sk - p.sq;
+
+  // The compile-time tile table.
+  if (p.mask && p.hasStaticShift && !op.getBlockIndex()) {
+    p.useTable = true;
+    p.rowPtr.push_back(0);
+    for (int64_t qt = 0; qt < p.nqt; ++qt) {
+      int64_t q0 = qt * p.tq + p.staticShift;
+      int64_t q1 = std::min((qt + 1) * p.tq, p.sq) + p.staticShift;
+      for (int64_t kt = 0; kt < p.nkt; ++kt) {
+        int64_t k0 = kt * p.tk, k1 = std::min((kt + 1) * p.tk, p.sk);
+        TileKind kind = p.mask.classifyTile(q0, q1, k0, k1);
+        if (kind == TileKind::Empty)
+          continue;
+        bool partial = kind == TileKind::Partial || (kt + 1) * p.tk > p.sk;
+        p.entries.push_back(static_cast<int32_t>(kt * 2 + (partial ? 1 : 0)));
+      }
+      p.rowPtr.push_back(static_cast<int32_t>(p.entries.size()));
+    }
+  }
+  return p;
+}
+
+struct TesseraFlashAttentionPass
+    : tessera::impl::TesseraFlashAttentionPassBase<TesseraFlashAttentionPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (tileQ <= 0 || tileK <= 0 || tileK % kLanes != 0) {
+      module.emitError() << "tessera-flash-attention: tile-q must be positive "
+                            "and tile-k a positive multiple of "
+                         << kLanes;
+      return signalPassFailure();
+    }
+    SmallVector<AttentionOp> ops;
+    module.walk([&](AttentionOp op) { ops.push_back(op); });
+    for (AttentionOp op : ops) {
+      FailureOr<Plan> plan = makePlan(op, tileQ, tileK);
+      if (failed(plan))
+        return signalPassFailure();
+      if (failed(AttentionLowering(op, std::move(*plan), module).run()))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
