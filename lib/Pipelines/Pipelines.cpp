@@ -77,7 +77,8 @@ void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
   addPipeline(pm, "tessera-export-entry{entry=" + options.entry + "}," +
                       "one-shot-bufferize{bufferize-function-boundaries "
                       "function-boundary-type-conversion=identity-layout-map},"
-                      "buffer-deallocation-pipeline,tessera-memref-copy-to-linalg,"
+                      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+                      "tessera-memref-copy-to-linalg,"
                       "convert-linalg-to-parallel-loops,canonicalize,cse");
 }
 

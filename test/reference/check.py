@@ -2,7 +2,7 @@
 """Runs a tesserac-built executable on seeded random inputs and compares its
 outputs against an independent NumPy float64 reference (ops.py).
 
-  check.py EXE "EXPR" [--range NAME=LO,HI]... [--default-range LO,HI]
+  check.py EXE "EXPR" [--range NAME=LO,HI]... [--set NAME=PYEXPR]... [--default-range LO,HI]
            [--seed N] [--threads N]
 
 EXPR is a Python expression over the entry's input names (as float64 arrays;
@@ -21,7 +21,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops  # noqa: E402
 
-DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64}
+DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64,
+          "i1": np.bool_}
 
 
 def signature(exe):
@@ -42,6 +43,8 @@ def main():
     p.add_argument("exe")
     p.add_argument("expr")
     p.add_argument("--range", action="append", default=[])
+    p.add_argument("--set", action="append", default=[],
+                   help="NAME=PYEXPR: a fixed value for an input")
     p.add_argument("--default-range", default="-1,1",
                    help="LO,HI for inputs without a --range")
     p.add_argument("--seed", type=int, default=0)
@@ -57,13 +60,19 @@ def main():
     env = {"ops": ops, "np": np, "I": {}}
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [a.exe, "--output", tmp, "--threads", str(a.threads)]
+        fixed = dict(f.split("=", 1) for f in a.set)
         for name, dtype, shape in inputs:
             lo, hi = ranges.get(name, default)
-            arr = rng.uniform(lo, hi, size=shape).astype(DTYPES[dtype])
+            if name in fixed:
+                arr = np.asarray(eval(fixed[name], {"np": np}), DTYPES[dtype])  # noqa: S307
+            elif dtype == "i1":
+                arr = rng.uniform(size=shape) < 0.7
+            else:
+                arr = rng.uniform(lo, hi, size=shape).astype(DTYPES[dtype])
             path = os.path.join(tmp, f"in_{name}.npy")
             np.save(path, arr)
             cmd += ["--input", f"{name}={path}"]
-            env["I"][name] = arr.astype(np.float64)
+            env["I"][name] = arr.astype(np.float64) if arr.dtype.kind == "f" else arr
             if name.isidentifier():
                 env[name] = env["I"][name]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

@@ -112,3 +112,95 @@ def dit_block(I, heads=6):
     mlp = linear(gelu(linear(hdn, I["mlp.fc1.weight"], I["mlp.fc1.bias"]), "tanh"),
                  I["mlp.fc2.weight"], I["mlp.fc2.bias"])
     return x + gate_mlp[:, None, :] * mlp
+
+
+# Attention masks as NumPy predicates over (query position, key position)
+# arrays, written from the definitions in the dialect docs.
+def causal():
+    return lambda q, k: k <= q
+
+
+def sliding_window(left, right):
+    return lambda q, k: (k >= q - left) & (k <= q + right)
+
+
+def block_causal(frame):
+    return lambda q, k: (k // frame) <= (q // frame)
+
+
+def block_diagonal(block):
+    return lambda q, k: (k // block) == (q // block)
+
+
+def neighborhood_2d(height, width, radius_h, radius_w):
+    def allowed(q, k):
+        return ((np.abs(q // width - k // width) <= radius_h) &
+                (np.abs(q % width - k % width) <= radius_w))
+    return allowed
+
+
+def all_of(*masks):
+    return lambda q, k: np.logical_and.reduce([m(q, k) for m in masks])
+
+
+def any_of(*masks):
+    return lambda q, k: np.logical_or.reduce([m(q, k) for m in masks])
+
+
+def full_attention(q, k, v, scale=None, mask=None, q_offset=None,
+                   score_mod=None, explicit_mask=None, block_index=None,
+                   block_sizes=None):
+    """Materialises every score: the reference for tessera.attention.
+
+    mask: predicate on positions; score_mod(s, b, h, qpos, kpos) on
+    broadcast arrays; explicit_mask: bool (True = attend) or additive;
+    block_index: [B|1, H|1, nQB, N] key-block lists (-1 ends a list)."""
+    b, hq, sq, d = q.shape
+    hkv, sk = k.shape[1], k.shape[2]
+    k = np.repeat(k, hq // hkv, axis=1)
+    v = np.repeat(v, hq // hkv, axis=1)
+    if scale is None:
+        scale = 1.0 / math.sqrt(d)
+    shift = sk - sq if q_offset is None else int(q_offset)
+    qpos = (np.arange(sq) + shift)[:, None]
+    kpos = np.arange(sk)[None, :]
+    s = scale * (q @ np.swapaxes(k, -1, -2))
+    if score_mod is not None:
+        bi = np.arange(b)[:, None, None, None]
+        hi = np.arange(hq)[None, :, None, None]
+        s = score_mod(s, bi, hi, qpos[None, None], kpos[None, None])
+    if explicit_mask is not None:
+        if explicit_mask.dtype == bool:
+            s = np.where(explicit_mask, s, -np.inf)
+        else:
+            s = s + explicit_mask
+    allowed = np.ones(s.shape, bool)
+    if mask is not None:
+        allowed &= np.broadcast_to(mask(qpos, kpos), s.shape)
+    if block_index is not None:
+        bq, bk = block_sizes
+        visit = np.zeros(s.shape, bool)
+        idx = np.broadcast_to(block_index, (b, hq) + block_index.shape[2:])
+        for bb in range(b):
+            for h in range(hq):
+                for qb in range(idx.shape[2]):
+                    for kb in idx[bb, h, qb]:
+                        if kb < 0:
+                            break
+                        visit[bb, h, qb * bq:(qb + 1) * bq, kb * bk:(kb + 1) * bk] = True
+        allowed &= visit
+    s = np.where(allowed, s, -np.inf)
+    out = np.zeros(s.shape[:-1] + (v.shape[-1],))
+    rowmax = s.max(axis=-1, keepdims=True)
+    live = np.isfinite(rowmax[..., 0])
+    e = np.where(np.isfinite(s), np.exp(s - np.where(np.isfinite(rowmax), rowmax, 0)), 0.0)
+    p = e / np.where(live[..., None], e.sum(axis=-1, keepdims=True), 1.0)
+    out = p @ v
+    return np.where(live[..., None], out, 0.0)
+
+
+def kv_cache_update(cache, update, offset):
+    offset = max(0, min(int(offset), cache.shape[2] - update.shape[2]))
+    out = cache.copy()
+    out[:, :, offset:offset + update.shape[2]] = update
+    return out

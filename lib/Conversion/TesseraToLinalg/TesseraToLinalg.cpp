@@ -508,6 +508,36 @@ struct TimestepEmbeddingLowering : OpRewritePattern<TimestepEmbeddingOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// KV cache
+//===----------------------------------------------------------------------===//
+
+/// insert_slice at the offset clamped into [0, Smax - Snew].
+struct KVCacheUpdateLowering : OpRewritePattern<KVCacheUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(KVCacheUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> cache = shapeOf(op.getCache()),
+                      update = shapeOf(op.getUpdate());
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value last =
+        arith::ConstantIndexOp::create(rewriter, loc, cache[2] - update[2]);
+    Value offset = arith::MaxSIOp::create(
+        rewriter, loc, zero,
+        arith::MinSIOp::create(rewriter, loc, op.getOffset(), last));
+    SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(0),
+                                         rewriter.getIndexAttr(0), offset,
+                                         rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes, strides(4, rewriter.getIndexAttr(1));
+    for (int64_t d : update)
+      sizes.push_back(rewriter.getIndexAttr(d));
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        op, op.getUpdate(), op.getCache(), offsets, sizes, strides);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
 
@@ -521,7 +551,9 @@ struct ConvertTesseraToLinalgPass
         return WalkResult::advance();
       for (Type t : llvm::concat<Type>(op->getOperandTypes(),
                                         op->getResultTypes())) {
-        auto tensor = cast<RankedTensorType>(t);
+        auto tensor = dyn_cast<RankedTensorType>(t);
+        if (!tensor)
+          continue;
         if (!tensor.hasStaticShape()) {
           op->emitOpError("cannot be lowered: dynamic shape ")
               << t << " is not supported yet";
@@ -565,6 +597,7 @@ void mlir::tessera::populateTesseraToLinalgPatterns(
     RewritePatternSet &patterns) {
   patterns.add<LinearLowering, LayerNormLowering, RMSNormLowering,
                GeluLowering, SiluLowering, SwiGLULowering, ModulateLowering,
-               RoPELowering, TimestepEmbeddingLowering>(
+               RoPELowering, TimestepEmbeddingLowering,
+               KVCacheUpdateLowering>(
       patterns.getContext());
 }

@@ -54,11 +54,15 @@ static LogicalResult verifyShape(Operation *op, StringRef what, Value value,
   return op->emitOpError(msg);
 }
 
-/// Checks that all tensor operands and results share one element type.
+/// Checks that all tensor operands and results share one element type
+/// (non-tensor operands, such as an index offset, are skipped).
 static LogicalResult verifySameElementType(Operation *op) {
   Type elementType;
   for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
-    Type et = cast<ShapedType>(t).getElementType();
+    auto shaped = dyn_cast<ShapedType>(t);
+    if (!shaped)
+      continue;
+    Type et = shaped.getElementType();
     if (!elementType)
       elementType = et;
     else if (et != elementType)

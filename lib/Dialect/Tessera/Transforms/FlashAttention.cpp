@@ -418,6 +418,26 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
       Value valid = arith::AndIOp::create(
           b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, raw, zero32),
           arith::CmpIOp::create(b, arith::CmpIPredicate::slt, raw, n32));
+      // A list is a set ended by a negative entry: skip repeats and
+      // everything after the end.
+      auto seen = scf::ForOp::create(
+          b, idx(b, 0), j, idx(b, 1),
+          ValueRange{arith::ConstantOp::create(b, b.getBoolAttr(false))},
+          [&](OpBuilder &nb, Location l, Value i, ValueRange acc) {
+            Value prev = memref::LoadOp::create(nb, l, a.blockIndex,
+                                                ValueRange{bb, hh, qt, i});
+            Value same = arith::OrIOp::create(
+                nb, l,
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, prev, raw),
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, prev,
+                                      zero32));
+            scf::YieldOp::create(
+                nb, l, ValueRange{arith::OrIOp::create(nb, l, acc[0], same)});
+          });
+      valid = arith::AndIOp::create(
+          b, valid,
+          arith::XOrIOp::create(b, seen.getResult(0),
+                                arith::ConstantOp::create(b, b.getBoolAttr(true))));
       auto ifOp = scf::IfOp::create(b, valid, /*withElse=*/false);
       ImplicitLocOpBuilder ib = ImplicitLocOpBuilder::atBlockBegin(
           b.getLoc(), ifOp.thenBlock());

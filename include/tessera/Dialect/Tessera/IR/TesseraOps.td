@@ -237,7 +237,7 @@ def Tessera_TimestepEmbeddingOp : Tessera_Op<"timestep_embedding", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def Tessera_AttentionOp : Tessera_Op<"attention",
-    [Pure, AttrSizedOperandSegments]> {
+    [Pure, AttrSizedOperandSegments, IsolatedFromAbove]> {
   let summary = "scaled dot-product attention with masks and score modifiers";
   let description = [{
     `softmax(scale · Q·Kᵀ + modifiers) · V` over the key axis, per batch
@@ -255,8 +255,9 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
     Optional parts, in the order they apply to a score `s = scale·q·k`:
     * `score_mod` region `(s: f32, b, h, q, k: index) -> f32`, with `q`/`k`
       positions: ALiBi, tanh soft-capping, relative position biases. It may
-      contain only elementwise ops and constants; it is inlined, vectorised,
-      into the innermost loop.
+      contain only elementwise ops and constants and captures nothing (the
+      op is isolated from above); it is inlined, vectorised, into the
+      innermost loop.
     * `mask(%m)`: an explicit tensor broadcastable to [B, Hq, Sq, Sk], either
       i1 (true = attend) or of the element type (added to the score).
     * `mask` attribute (`#tessera.causal`, `#tessera.sliding_window<...>`,
@@ -266,7 +267,9 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
       compile time.
     * `block_index(%bi)` with `block_sizes = array<i64: BQ, BK>`: run-time
       block sparsity. `%bi` is i32 [B or 1, Hq or 1, ceil(Sq/BQ), N]: for each
-      query block, up to N key-block indices to visit, ended early by -1.
+      query block, the set of up to N key-block indices to visit. A
+      negative entry ends the list; out-of-range and repeated entries are
+      ignored.
 
     A query row that may attend no key yields zeros.
 
