@@ -17,7 +17,7 @@
 //       out = acc / sum    (0 for a row that may attend nothing)
 //
 // Inputs are first copied into padded, contiguous layouts (K transposed to
-// [B, Hkv, D, Sk]) so that every inner loop is unit-stride; this costs
+// [B, Hkv, nKT, D, Tk]) so that every inner loop is unit-stride; this costs
 // O(S·D) memory. With a mask attribute and a static query shift, the key
 // tiles each query tile visits are listed at compile time from the mask's
 // classification (empty tiles are absent; full tiles skip all mask
@@ -107,7 +107,7 @@ private:
                     Value partial, Value qBase, Value kvh, Value sBuf,
                     Value accBuf, Value mBuf, Value lBuf);
   void computeScores(ImplicitLocOpBuilder &b, TaskArgs &a, Value h, Value kvh,
-                     Value qBase, Value k0, Value sBuf);
+                     Value qBase, Value kt, Value k0, Value sBuf);
   void applyMask(ImplicitLocOpBuilder &b, TaskArgs &a, Value qBase, Value k0,
                  Value sBuf);
   void softmaxUpdate(ImplicitLocOpBuilder &b, Value g, Value sBuf,
@@ -162,11 +162,16 @@ private:
 // Tensor-level preparation
 //===----------------------------------------------------------------------===//
 
-/// `t` copied into a fresh zero-padded tensor of `shape` (always a copy, so
-/// the buffer is contiguous whatever `t`'s producer).
+/// `t` in a contiguous zero-padded tensor of `shape`: a function argument
+/// that needs no padding is used as is (function boundaries bufferize to
+/// identity layouts); anything else is copied, whatever its producer.
 Value AttentionLowering::padded(ImplicitLocOpBuilder &b, Value t,
                                 ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(t.getType());
+  if (auto arg = dyn_cast<BlockArgument>(t);
+      arg && isa<func::FuncOp>(arg.getOwner()->getParentOp()) &&
+      type.getShape() == shape)
+    return t;
   Value zero = arith::ConstantOp::create(
       b, b.getFloatAttr(type.getElementType(), 0.0));
   Value init = tensor::EmptyOp::create(b, shape, type.getElementType());
@@ -236,11 +241,16 @@ LogicalResult AttentionLowering::run() {
 
   // Contiguous, padded operands.
   Value q = padded(b, op.getQuery(), {p.b, p.hq, p.sqp, p.d});
+  // K as contiguous transposed tiles [B, Hkv, nKT, D, Tk]: one key tile is
+  // one block (a row stride of Skp floats would alias in L1 sets).
   Value kPad = padded(b, op.getKey(), {p.b, p.hkv, p.skp, p.d});
+  Value kTiles = tensor::ExpandShapeOp::create(
+      b, RankedTensorType::get({p.b, p.hkv, p.nkt, p.tk, p.d}, et), kPad,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4}});
   Value ktInit = tensor::EmptyOp::create(
-      b, ArrayRef<int64_t>{p.b, p.hkv, p.d, p.skp}, et);
-  Value kt = linalg::TransposeOp::create(b, kPad, ktInit,
-                                         ArrayRef<int64_t>{0, 1, 3, 2})
+      b, ArrayRef<int64_t>{p.b, p.hkv, p.nkt, p.d, p.tk}, et);
+  Value kt = linalg::TransposeOp::create(b, kTiles, ktInit,
+                                         ArrayRef<int64_t>{0, 1, 2, 4, 3})
                  .getResult()[0];
   Value v = padded(b, op.getValue(), {p.b, p.hkv, p.skp, p.dvp});
   Value mask = prepareMask(b);
@@ -471,7 +481,7 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
   forLoop(b, idx(b, 0), idx(b, p.headsPerTask), 1, [&](ImplicitLocOpBuilder &b, Value g) {
     Value h = arith::AddIOp::create(
         b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), g);
-    computeScores(b, a, h, kvh, qBase, k0, sBuf);
+    computeScores(b, a, h, kvh, qBase, kt, k0, sBuf);
     // Only partial tiles pay for the predicate.
     auto cst = partial.getDefiningOp<arith::ConstantOp>();
     if (!cst) {
@@ -488,11 +498,11 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
   });
 }
 
-/// S[r, :] = scale · Q[b, h, qBase + r, :] · Kt[b, kvh, :, k0 : k0 + tk],
+/// S[r, :] = scale · Q[b, h, qBase + r, :] · Kt[b, kvh, kt, :, :],
 /// then score_mod and the explicit mask.
 void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
                                       Value h, Value kvh, Value qBase,
-                                      Value k0, Value sBuf) {
+                                      Value kt, Value k0, Value sBuf) {
   const Plan &p = plan;
   int64_t nv = p.tk / kLanes;
   Type et = b.getF32Type();
@@ -507,11 +517,10 @@ void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
         [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
           ImplicitLocOpBuilder ib(l, nb);
           SmallVector<Value> kv;
-          for (int64_t j = 0; j < nv; ++j) {
-            Value col = arith::AddIOp::create(ib, k0, idx(ib, j * kLanes));
-            kv.push_back(vector::LoadOp::create(ib, vec(et), a.kt,
-                                                ValueRange{a.b, kvh, d, col}));
-          }
+          for (int64_t j = 0; j < nv; ++j)
+            kv.push_back(vector::LoadOp::create(
+                ib, vec(et), a.kt,
+                ValueRange{a.b, kvh, kt, d, idx(ib, j * kLanes)}));
           SmallVector<Value> next;
           for (int64_t r = 0; r < kRows; ++r) {
             Value qs = memref::LoadOp::create(ib, a.q, ValueRange{a.b, h, rows[r], d});
@@ -627,17 +636,20 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
   const Plan &p = plan;
   Type et = b.getF32Type();
   int64_t nv = p.tk / kLanes;
+  Value zeroV = splat(b, f32(b, 0.0));
   forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
     SmallVector<Value> s;
     Value mx;
     for (int64_t j = 0; j < nv; ++j) {
       s.push_back(vector::LoadOp::create(b, vec(et), sBuf,
                                          ValueRange{r, idx(b, j * kLanes)}));
-      mx = mx ? arith::MaximumFOp::create(b, mx, s.back()).getResult() : s.back();
+      mx = mx ? arith::MaxNumFOp::create(b, mx, s.back()).getResult() : s.back();
     }
-    Value tileMax = vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, mx);
+    // maxnum is cheaper than maximum; a NaN score still reaches the output
+    // through exp(s - max).
+    Value tileMax = vector::ReductionOp::create(b, vector::CombiningKind::MAXNUMF, mx);
     Value mOld = memref::LoadOp::create(b, mBuf, ValueRange{g, r});
-    Value mNew = arith::MaximumFOp::create(b, mOld, tileMax);
+    Value mNew = arith::MaxNumFOp::create(b, mOld, tileMax);
     // A row with nothing allowed so far keeps max = -inf; subtract 0 then.
     Value isNinf = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, mNew,
                                          f32(b, -INFINITY));
@@ -645,8 +657,14 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
     Value alpha = math::ExpOp::create(b, arith::SubFOp::create(b, mOld, mSafe));
     Value mSafeV = splat(b, mSafe);
     Value sum;
+    // Masked scores give exactly 0: the vectorised exp returns tiny
+    // subnormal values far below its range, which would make every P·V FMA
+    // of a partially masked tile take a slow microcode path.
+    Value ninfV = splat(b, f32(b, -INFINITY));
     for (int64_t j = 0; j < nv; ++j) {
-      Value pj = math::ExpOp::create(b, arith::SubFOp::create(b, s[j], mSafeV));
+      Value e = math::ExpOp::create(b, arith::SubFOp::create(b, s[j], mSafeV));
+      Value masked = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, s[j], ninfV);
+      Value pj = arith::SelectOp::create(b, masked, zeroV, e);
       vector::StoreOp::create(b, pj, sBuf, ValueRange{r, idx(b, j * kLanes)});
       sum = sum ? arith::AddFOp::create(b, sum, pj).getResult() : pj;
     }
