@@ -1,0 +1,75 @@
+// RUN: tessera-opt %s -split-input-file --tessera-flash-attention | FileCheck %s
+
+// Causal, 4×4 tiles of 64: the key tiles each query tile visits form a
+// triangle (entries are 2·tile + partial: the diagonal is partial, the rest
+// full), and no Sq×Sk buffer exists anywhere.
+// CHECK: memref.global "private" constant @__tessera_attention_tiles_[[N:[0-9]+]] : memref<10xi32> = dense<[1, 0, 3, 0, 2, 5, 0, 2, 4, 7]>
+// CHECK: memref.global "private" constant @__tessera_attention_rows_[[N]] : memref<5xi32> = dense<[0, 1, 3, 6, 10]>
+// CHECK: func.func private @__tessera_attention_task_
+// CHECK-SAME: memref<1x2x4x64x64xf32>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<64x64xf32>
+// CHECK: scf.for
+// CHECK: vector.fma
+// CHECK: scf.if
+// CHECK: arith.cmpi sle
+// CHECK: vector.reduction <maxnumf>
+// CHECK: math.exp
+// CHECK: func.func @causal
+// CHECK: memref.get_global @__tessera_attention_rows_[[N]]
+// CHECK: scf.parallel
+// CHECK: func.call @__tessera_attention_task_
+// CHECK: bufferization.to_tensor
+// CHECK-NOT: tessera.attention
+// CHECK-NOT: 256x256
+func.func @causal(%q: tensor<1x2x256x64xf32>) -> tensor<1x2x256x64xf32> {
+  %0 = tessera.attention %q, %q, %q {mask = #tessera.causal} : (tensor<1x2x256x64xf32>, tensor<1x2x256x64xf32>, tensor<1x2x256x64xf32>) -> tensor<1x2x256x64xf32>
+  return %0 : tensor<1x2x256x64xf32>
+}
+
+// -----
+
+// Sliding window of 64 over 6 tiles: a constant-width band of two partial
+// tiles per query tile (one for the first).
+// CHECK: memref.global "private" constant @__tessera_attention_tiles_{{[0-9]+}} : memref<11xi32> = dense<[1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11]>
+// CHECK: memref.global "private" constant @__tessera_attention_rows_{{[0-9]+}} : memref<7xi32> = dense<[0, 1, 3, 5, 7, 9, 11]>
+// CHECK-NOT: 384x384
+func.func @window(%q: tensor<1x1x384x64xf32>) -> tensor<1x1x384x64xf32> {
+  %0 = tessera.attention %q, %q, %q {mask = #tessera.sliding_window<left = 64, right = 0>} : (tensor<1x1x384x64xf32>, tensor<1x1x384x64xf32>, tensor<1x1x384x64xf32>) -> tensor<1x1x384x64xf32>
+  return %0 : tensor<1x1x384x64xf32>
+}
+
+// -----
+
+// Block-diagonal with blocks of one tile: one full tile per query tile, so
+// no mask arithmetic at all.
+// CHECK: memref.global "private" constant @__tessera_attention_tiles_{{[0-9]+}} : memref<4xi32> = dense<[0, 2, 4, 6]>
+// CHECK: memref.global "private" constant @__tessera_attention_rows_{{[0-9]+}} : memref<5xi32> = dense<[0, 1, 2, 3, 4]>
+func.func @block_diagonal(%q: tensor<1x1x256x64xf32>) -> tensor<1x1x256x64xf32> {
+  %0 = tessera.attention %q, %q, %q {mask = #tessera.block_diagonal<block = 64>} : (tensor<1x1x256x64xf32>, tensor<1x1x256x64xf32>, tensor<1x1x256x64xf32>) -> tensor<1x1x256x64xf32>
+  return %0 : tensor<1x1x256x64xf32>
+}
+
+// -----
+
+// No mask: no table, every key tile, no predicate.
+// CHECK-NOT: memref.global
+// CHECK: func.func private @__tessera_attention_task_
+// CHECK-NOT: arith.cmpi sle
+// CHECK: func.func @dense
+func.func @dense(%q: tensor<1x1x128x64xf32>) -> tensor<1x1x128x64xf32> {
+  %0 = tessera.attention %q, %q, %q : (tensor<1x1x128x64xf32>, tensor<1x1x128x64xf32>, tensor<1x1x128x64xf32>) -> tensor<1x1x128x64xf32>
+  return %0 : tensor<1x1x128x64xf32>
+}
+
+// -----
+
+// GQA 8:2: one task per (batch, KV head, query tile) handles the 4 query
+// heads that share the K/V tile: the grid is 1 × 2 × 2, not 1 × 8 × 2.
+// CHECK: func.func private @__tessera_attention_task_
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<4x64x64xf32>
+// CHECK: func.func @gqa
+// CHECK: scf.parallel ({{.*}}) = ({{.*}}) to (%c1{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}) step
+func.func @gqa(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) -> tensor<1x8x128x64xf32> {
+  %0 = tessera.attention %q, %k, %k : (tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>) -> tensor<1x8x128x64xf32>
+  return %0 : tensor<1x8x128x64xf32>
+}
