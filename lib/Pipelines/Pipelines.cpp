@@ -61,8 +61,7 @@ static void addPipeline(OpPassManager &pm, const Twine &pipeline) {
 
 void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
                                            const PipelineOptions &) {
-  // Composite ops (none yet beyond the core set) decompose here.
-  addPipeline(pm, "canonicalize,cse");
+  addPipeline(pm, "tessera-decompose,canonicalize,cse");
 }
 
 void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,

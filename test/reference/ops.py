@@ -204,3 +204,52 @@ def kv_cache_update(cache, update, offset):
     out = cache.copy()
     out[:, :, offset:offset + update.shape[2]] = update
     return out
+
+
+def splitmix_samples(seed, sq, u, sk):
+    """The ProbSparse key sampler of the op description (splitmix64)."""
+    mask = (1 << 64) - 1
+    state, out = seed, []
+    for _ in range(sq * u):
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        z ^= z >> 31
+        out.append(z % sk)
+    return np.array(out).reshape(sq, u)
+
+
+def probsparse_attention(q, k, v, factor=5, seed=0, causal=False):
+    """Informer's ProbSparse attention, row by row."""
+    b, h, sq, d = q.shape
+    sk = k.shape[2]
+    n_samples = max(1, min(sk, factor * math.ceil(math.log(sk))))
+    n_top = max(1, min(sq, factor * math.ceil(math.log(sq))))
+    idx = splitmix_samples(seed, sq, n_samples, sk)
+    out = np.empty((b, h, sq, v.shape[-1]))
+    for bb in range(b):
+        for hh in range(h):
+            qm, km, vm = q[bb, hh], k[bb, hh], v[bb, hh]
+            sampled = np.einsum("qd,qud->qu", qm, km[idx])
+            m = sampled.max(-1) - sampled.mean(-1)
+            top = sorted(range(sq), key=lambda i: (-m[i], i))[:n_top]
+            if causal:
+                out[bb, hh] = np.cumsum(vm, axis=0) / np.arange(1, sq + 1)[:, None]
+            else:
+                out[bb, hh] = vm.mean(axis=0)
+            for i in top:
+                s = qm[i] @ km.T / math.sqrt(d)
+                if causal:
+                    s = np.where(np.arange(sk) <= i, s, -np.inf)
+                p = np.exp(s - s.max())
+                out[bb, hh, i] = (p / p.sum()) @ vm
+    return out
+
+
+def strip_attention(q, k, v, wq, wk, pool):
+    """S2AFormer strip attention: pooled K/V, channel-compressed Q/K."""
+    def avg(x):
+        b, h, s, c = x.shape
+        return x.reshape(b, h, s // pool, pool, c).mean(axis=3)
+    return attention(q @ wq.T, avg(k) @ wk.T, avg(v))

@@ -205,3 +205,51 @@ func.func @cache_result(%c: tensor<1x2x64x16xf32>, %n: tensor<1x2x1x16xf32>, %p:
   %0 = tessera.kv_cache_update %c, %n, %p : (tensor<1x2x64x16xf32>, tensor<1x2x1x16xf32>, index) -> tensor<1x2x32x16xf32>
   return %0 : tensor<1x2x32x16xf32>
 }
+
+// -----
+
+func.func @probsparse_factor(%q: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects factor > 0}}
+  %0 = tessera.probsparse_attention %q, %q, %q {factor = 0 : i64} : (tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @probsparse_causal(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x9x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects Sq == Sk with causal}}
+  %0 = tessera.probsparse_attention %q, %k, %k {causal} : (tensor<1x2x8x16xf32>, tensor<1x2x9x16xf32>, tensor<1x2x9x16xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @probsparse_heads(%q: tensor<1x2x8x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects key [B, H, Sk, D] and value [B, H, Sk, Dv] matching the query's batch and heads}}
+  %0 = tessera.probsparse_attention %q, %k, %k : (tensor<1x2x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @strip_pool(%q: tensor<1x2x10x16xf32>, %w: tensor<8x16xf32>) -> tensor<1x2x10x16xf32> {
+  // expected-error @+1 {{'tessera.strip_attention' op expects a pool factor that divides Sk (10), got 4}}
+  %0 = tessera.strip_attention %q, %q, %q, %w, %w {pool = 4 : i64} : (tensor<1x2x10x16xf32>, tensor<1x2x10x16xf32>, tensor<1x2x10x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<1x2x10x16xf32>
+  return %0 : tensor<1x2x10x16xf32>
+}
+
+// -----
+
+func.func @strip_proj(%q: tensor<1x2x8x16xf32>, %w: tensor<8x16xf32>, %w2: tensor<8x12xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{'tessera.strip_attention' op expects key_proj of shape [Dc, 16] (one Dc for both projections) and the query's element type}}
+  %0 = tessera.strip_attention %q, %q, %q, %w, %w2 {pool = 2 : i64} : (tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<8x16xf32>, tensor<8x12xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @composite_result(%q: tensor<1x2x8x16xf32>) -> tensor<1x2x8x8xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects a result of shape [B, H, Sq, Dv]}}
+  %0 = tessera.probsparse_attention %q, %q, %q : (tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>) -> tensor<1x2x8x8xf32>
+  return %0 : tensor<1x2x8x8xf32>
+}

@@ -18,6 +18,9 @@ enum class TileKind { Empty, Partial, Full };
 } // namespace mlir::tessera
 
 #include "tessera/Dialect/Tessera/IR/TesseraAttrInterfaces.h.inc"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/PatternMatch.h"
+#include "tessera/Dialect/Tessera/IR/TesseraOpInterfaces.h.inc"
 
 namespace mlir::tessera {
 

@@ -45,4 +45,20 @@ def Tessera_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
   ];
 }
 
+def Tessera_DecomposableOpInterface : OpInterface<"DecomposableOpInterface"> {
+  let cppNamespace = "::mlir::tessera";
+  let description = [{
+    A composite op that rewrites itself into core tessera ops and standard
+    dialects (the `tessera-decompose` pass calls this for every op that
+    implements it, in the `decompose` phase).
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Replaces the op by its decomposition; on failure, emits a diagnostic
+        and leaves the IR unchanged.
+      }], "::llvm::LogicalResult", "decompose",
+      (ins "::mlir::RewriterBase &":$rewriter)>
+  ];
+}
+
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAINTERFACES_TD

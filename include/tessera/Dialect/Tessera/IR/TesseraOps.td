@@ -9,6 +9,7 @@
 
 include "tessera/Dialect/Tessera/IR/TesseraDialect.td"
 include "tessera/Dialect/Tessera/IR/TesseraAttrs.td"
+include "tessera/Dialect/Tessera/IR/TesseraInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
@@ -315,6 +316,80 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
     /// The softmax scale: the `scale` attribute or 1/sqrt(D).
     double getEffectiveScale();
   }];
+}
+
+def Tessera_ProbSparseAttentionOp : Tessera_Op<"probsparse_attention",
+    [Pure, DeclareOpInterfaceMethods<Tessera_DecomposableOpInterface>]> {
+  let summary = "ProbSparse self-attention (Informer)";
+  let description = [{
+    Informer's ProbSparse attention on Q [B, H, Sq, D], K [B, H, Sk, D],
+    V [B, H, Sk, Dv]:
+    1. each query scores U = min(Sk, factor·⌈ln Sk⌉) keys drawn by a
+       deterministic sampler seeded with `seed` (the same keys for every
+       batch and head, as in Informer);
+    2. its sparsity measure is M(q) = max − mean of those sampled scores;
+    3. the u = min(Sq, factor·⌈ln Sq⌉) queries with the largest M (ties to
+       the lower index) get full softmax attention (causal when `causal`);
+    4. every other query outputs mean(V) over the keys, or with `causal` the
+       cumulative mean of V up to its own position.
+    It decomposes (`tessera-decompose`) into `tessera.attention` on the
+    gathered top-u queries plus linalg gathers and reductions.
+
+    Example:
+    ```mlir
+    %o = tessera.probsparse_attention %q, %k, %v {factor = 5 : i64}
+        : (tensor<2x8x96x64xf32>, tensor<2x8x96x64xf32>,
+           tensor<2x8x96x64xf32>) -> tensor<2x8x96x64xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$query, Tessera_FloatTensor:$key,
+                       Tessera_FloatTensor:$value,
+                       DefaultValuedAttr<I64Attr, "5">:$factor,
+                       DefaultValuedAttr<I64Attr, "0">:$seed,
+                       UnitAttr:$causal);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Keys sampled per query and queries given full attention.
+    int64_t getNumSampledKeys();
+    int64_t getNumActiveQueries();
+  }];
+}
+
+def Tessera_StripAttentionOp : Tessera_Op<"strip_attention",
+    [Pure, DeclareOpInterfaceMethods<Tessera_DecomposableOpInterface>]> {
+  let summary = "strip attention with pooled keys and compressed channels (S2AFormer)";
+  let description = [{
+    S2AFormer's efficient attention: keys and values ([B, H, Sk, D] and
+    [B, H, Sk, Dv]) are average-pooled along the sequence by `pool` (which
+    must divide Sk), queries and pooled keys are channel-compressed by the
+    projections `query_proj` and `key_proj` ([Dc, D], applied as x·Wᵀ), and
+    the core attention runs on the result with scale 1/sqrt(Dc). It
+    decomposes (`tessera-decompose`) into `tessera.linear`, a pooling
+    `linalg.generic` and `tessera.attention`.
+
+    Example:
+    ```mlir
+    %o = tessera.strip_attention %q, %k, %v, %wq, %wk {pool = 4 : i64}
+        : (tensor<1x4x256x32xf32>, tensor<1x4x256x32xf32>,
+           tensor<1x4x256x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>)
+        -> tensor<1x4x256x32xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$query, Tessera_FloatTensor:$key,
+                       Tessera_FloatTensor:$value,
+                       Tessera_FloatTensor:$query_proj,
+                       Tessera_FloatTensor:$key_proj,
+                       DefaultValuedAttr<I64Attr, "1">:$pool);
+  let results = (outs Tessera_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value `,` $query_proj `,` $key_proj attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 def Tessera_YieldOp : Tessera_Op<"yield",

@@ -47,6 +47,19 @@ def TesseraEmitEntryWrapperPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def TesseraDecomposePass : Pass<"tessera-decompose"> {
+  let summary = "Decompose composite ops into core tessera ops";
+  let description = [{
+    Calls `DecomposableOpInterface::decompose` on every op that implements
+    it (`tessera.probsparse_attention`, `tessera.strip_attention`); a new
+    composite op needs no change here.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::tessera::TesseraDialect"
+  ];
+}
+
 def TesseraFlashAttentionPass
     : Pass<"tessera-flash-attention", "::mlir::ModuleOp"> {
   let summary = "Lower tessera.attention to a fused, tiled flash-style kernel";

@@ -1,0 +1,38 @@
+//===- Decompose.cpp - Composite ops into core ops --------------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+#include "tessera/Dialect/Tessera/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_TESSERADECOMPOSEPASS
+#include "tessera/Dialect/Tessera/Transforms/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+
+struct TesseraDecomposePass
+    : tessera::impl::TesseraDecomposePassBase<TesseraDecomposePass> {
+  void runOnOperation() override {
+    SmallVector<DecomposableOpInterface> ops;
+    getOperation()->walk(
+        [&](DecomposableOpInterface op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (DecomposableOpInterface op : ops)
+      if (failed(op.decompose(rewriter)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
