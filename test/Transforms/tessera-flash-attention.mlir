@@ -73,3 +73,28 @@ func.func @gqa(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) -> tensor
   %0 = tessera.attention %q, %k, %k : (tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>) -> tensor<1x8x128x64xf32>
   return %0 : tensor<1x8x128x64xf32>
 }
+
+// -----
+
+// Elementwise consumers (a sigmoid gate, then a residual add) fuse into the
+// output write: they run on vectors inside the task, and no tensor-level
+// divf/addf on the attention result is left.
+// CHECK: func.func private @__tessera_attention_task_
+// CHECK: arith.divf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: vector.store
+// CHECK: func.func @gated
+// CHECK: math.exp %{{.*}} : tensor<1x2x64x64xf32>
+// CHECK-NOT: arith.divf
+// CHECK: %[[OUT:.*]] = bufferization.to_tensor
+// CHECK-NEXT: return %[[OUT]]
+func.func @gated(%q: tensor<1x2x64x64xf32>, %gate: tensor<1x2x64x64xf32>, %x: tensor<1x2x64x64xf32>) -> tensor<1x2x64x64xf32> {
+  %a = tessera.attention %q, %q, %q : (tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>) -> tensor<1x2x64x64xf32>
+  %n = arith.negf %gate : tensor<1x2x64x64xf32>
+  %e = math.exp %n : tensor<1x2x64x64xf32>
+  %one = arith.constant dense<1.0> : tensor<1x2x64x64xf32>
+  %d = arith.addf %one, %e : tensor<1x2x64x64xf32>
+  %g = arith.divf %a, %d : tensor<1x2x64x64xf32>
+  %y = arith.addf %x, %g : tensor<1x2x64x64xf32>
+  return %y : tensor<1x2x64x64xf32>
+}

@@ -45,7 +45,7 @@
 // RUN: tesserac %s --entry=softcap -o %t.softcap
 // RUN: %PYTHON %reference/check.py %t.softcap "ops.full_attention(q, k, v, score_mod=lambda s, b, h, i, j: 5.0 * np.tanh(s / 5.0))" --range q=-3,3 --range k=-3,3 | FileCheck %s --check-prefix=CHECK
 // RUN: tesserac %s --entry=gated_output -o %t.gated_output
-// RUN: %PYTHON %reference/check.py %t.gated_output "ops.full_attention(q, k, v) / (1 + np.exp(-gate))" | FileCheck %s --check-prefix=CHECK
+// RUN: %PYTHON %reference/check.py %t.gated_output "ops.full_attention(q, k, v) / (1 + np.exp(-gate)) + x" | FileCheck %s --check-prefix=CHECK
 // RUN: tesserac %s --entry=symmetric -o %t.symmetric
 // RUN: %PYTHON %reference/check.py %t.symmetric "ops.full_attention(q, q, v)" | FileCheck %s --check-prefix=CHECK
 
@@ -204,14 +204,16 @@ func.func @softcap(%q: tensor<1x2x80x32xf32> {tessera.name = "q"}, %k: tensor<1x
   return %y : tensor<1x2x80x32xf32>
 }
 
-// Sigmoid-gated output (Tora2's gated self-attention).
-func.func @gated_output(%q: tensor<1x2x40x16xf32> {tessera.name = "q"}, %k: tensor<1x2x40x16xf32> {tessera.name = "k"}, %v: tensor<1x2x40x16xf32> {tessera.name = "v"}, %gate: tensor<1x2x40x16xf32> {tessera.name = "gate"}) -> (tensor<1x2x40x16xf32> {tessera.name = "y"}) {
+// Sigmoid-gated output (Tora2's gated self-attention) plus a residual, both
+// fused into the output write.
+func.func @gated_output(%q: tensor<1x2x40x16xf32> {tessera.name = "q"}, %k: tensor<1x2x40x16xf32> {tessera.name = "k"}, %v: tensor<1x2x40x16xf32> {tessera.name = "v"}, %gate: tensor<1x2x40x16xf32> {tessera.name = "gate"}, %x: tensor<1x2x40x16xf32> {tessera.name = "x"}) -> (tensor<1x2x40x16xf32> {tessera.name = "y"}) {
   %a = tessera.attention %q, %k, %v : (tensor<1x2x40x16xf32>, tensor<1x2x40x16xf32>, tensor<1x2x40x16xf32>) -> tensor<1x2x40x16xf32>
   %n = arith.negf %gate : tensor<1x2x40x16xf32>
   %e = math.exp %n : tensor<1x2x40x16xf32>
   %one = arith.constant dense<1.0> : tensor<1x2x40x16xf32>
   %d = arith.addf %one, %e : tensor<1x2x40x16xf32>
-  %y = arith.divf %a, %d : tensor<1x2x40x16xf32>
+  %g = arith.divf %a, %d : tensor<1x2x40x16xf32>
+  %y = arith.addf %x, %g : tensor<1x2x40x16xf32>
   return %y : tensor<1x2x40x16xf32>
 }
 

@@ -40,6 +40,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 
 #include <cmath>
@@ -84,6 +85,48 @@ struct TaskArgs {
   Value q, kt, v, out, mask, blockIndex, qShift; // memrefs, shift (i64)
   Value b, hg, p;                                 // task coordinates
   Value rowPtr, entries;                          // tile table, if any
+  SmallVector<Value> epilogue;                    // epilogue operands
+};
+
+/// Elementwise consumers fused into the output write: a chain of
+/// single-use ops, each taking the previous result, whose other operands
+/// are splat constants or tensors of the output's type.
+struct Epilogue {
+  SmallVector<Operation *> ops;
+  SmallVector<Value> inputs; // tensors read at the output's coordinates
+
+  static Epilogue match(AttentionOp op) {
+    Epilogue e;
+    Value current = op.getResult();
+    Type type = current.getType();
+    while (current.hasOneUse()) {
+      Operation *user = *current.getUsers().begin();
+      if (!user->hasTrait<OpTrait::Elementwise>() || user->getNumResults() != 1 ||
+          user->getNumRegions() != 0 || user->getResult(0).getType() != type ||
+          user->getBlock() != op->getBlock())
+        break;
+      SmallVector<Value> inputs;
+      bool ok = true;
+      for (Value operand : user->getOperands()) {
+        if (operand == current)
+          continue;
+        DenseElementsAttr splat;
+        if (matchPattern(operand, m_Constant(&splat)) && splat.isSplat())
+          continue;
+        if (operand.getType() != type) {
+          ok = false;
+          break;
+        }
+        inputs.push_back(operand);
+      }
+      if (!ok)
+        break;
+      e.ops.push_back(user);
+      e.inputs.append(inputs);
+      current = user->getResult(0);
+    }
+    return e;
+  }
 };
 
 class AttentionLowering {
@@ -126,6 +169,12 @@ private:
   Value f32(ImplicitLocOpBuilder &b, double v) {
     return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
   }
+  /// A splat tensor constant as the equivalent vector constant.
+  Value splat_(ImplicitLocOpBuilder &b, DenseElementsAttr attr) {
+    auto vt = vec(attr.getElementType());
+    return arith::ConstantOp::create(
+        b, vt, DenseElementsAttr::get(vt, attr.getSplatValue<Attribute>()));
+  }
   Value splat(ImplicitLocOpBuilder &b, Value scalar) {
     return vector::BroadcastOp::create(b, vec(scalar.getType()), scalar);
   }
@@ -152,10 +201,15 @@ private:
     fn(nb, loop.getInductionVar());
   }
 
+  /// Applies the fused epilogue to one output vector.
+  Value applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a, Value o,
+                      ValueRange at, Value tailMask);
+
   AttentionOp op;
   Plan plan;
   ModuleOp module;
   Value scaleValue;
+  Epilogue epilogue;
 };
 
 //===----------------------------------------------------------------------===//
@@ -235,7 +289,11 @@ Value AttentionLowering::globalTable(ImplicitLocOpBuilder &b,
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionLowering::run() {
-  ImplicitLocOpBuilder b(op.getLoc(), op);
+  epilogue = Epilogue::match(op);
+  // Everything the fused consumers read dominates the last of them.
+  ImplicitLocOpBuilder b(op.getLoc(), epilogue.ops.empty()
+                                          ? op.getOperation()
+                                          : epilogue.ops.back());
   Type et = b.getF32Type();
   const Plan &p = plan;
 
@@ -291,11 +349,14 @@ LogicalResult AttentionLowering::run() {
   }
 
   // The task function: one (batch, head group, query tile).
+  for (Value t : epilogue.inputs)
+    a.epilogue.push_back(toBuffer(t));
   SmallVector<Value> buffers;
   for (Value val : {a.q, a.kt, a.v, a.out, a.mask, a.blockIndex, a.rowPtr,
                     a.entries})
     if (val)
       buffers.push_back(val);
+  buffers.append(a.epilogue);
   SmallVector<Type> argTypes;
   for (Value val : buffers)
     argTypes.push_back(val.getType());
@@ -324,6 +385,8 @@ LogicalResult AttentionLowering::run() {
     ta.blockIndex = next(a.blockIndex);
     ta.rowPtr = next(a.rowPtr);
     ta.entries = next(a.entries);
+    for (Value e : a.epilogue)
+      ta.epilogue.push_back(next(e));
     ta.qShift = entry->getArgument(i++);
     ta.b = entry->getArgument(i++);
     ta.hg = entry->getArgument(i++);
@@ -351,9 +414,46 @@ LogicalResult AttentionLowering::run() {
   Value result = bufferization::ToTensorOp::create(b, outType, a.out,
                                                    /*restrict=*/true,
                                                    /*writable=*/true);
-  op.getResult().replaceAllUsesWith(result);
+  Operation *last = epilogue.ops.empty() ? op.getOperation() : epilogue.ops.back();
+  last->getResult(0).replaceAllUsesWith(result);
+  for (Operation *fused : llvm::reverse(epilogue.ops))
+    fused->erase();
   op.erase();
   return success();
+}
+
+Value AttentionLowering::applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a,
+                                       Value o, ValueRange at, Value tailMask) {
+  Type et = b.getF32Type();
+  IRMapping map;
+  Value current = op.getResult();
+  map.map(current, o);
+  unsigned next = 0;
+  for (Operation *fused : epilogue.ops) {
+    for (Value operand : fused->getOperands()) {
+      if (map.contains(operand))
+        continue;
+      DenseElementsAttr cst;
+      if (matchPattern(operand, m_Constant(&cst))) {
+        map.map(operand, splat_(b, cst));
+        continue;
+      }
+      Value buf = a.epilogue[next++];
+      Value v = tailMask
+                    ? vector::MaskedLoadOp::create(b, vec(et), buf, at, tailMask,
+                                                   splat(b, f32(b, 0.0)))
+                          .getResult()
+                    : vector::LoadOp::create(b, vec(et), buf, at).getResult();
+      map.map(operand, v);
+    }
+    OperationState state(b.getLoc(), fused->getName());
+    for (Value operand : fused->getOperands())
+      state.addOperands(map.lookup(operand));
+    state.addTypes(vec(et));
+    state.addAttributes(fused->getAttrs());
+    map.map(fused->getResult(0), b.create(state)->getResult(0));
+  }
+  return map.lookup(epilogue.ops.back()->getResult(0));
 }
 
 //===----------------------------------------------------------------------===//
@@ -753,14 +853,17 @@ void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
                                            ValueRange{g, r, idx(b, e)});
         Value o = arith::MulFOp::create(b, acc, invV);
         SmallVector<Value> at = {a.b, h, row, idx(b, e)};
-        if (e + kLanes <= p.dv) {
+        Value tail;
+        if (e + kLanes > p.dv)
+          tail = vector::ConstantMaskOp::create(
+              b, VectorType::get({kLanes}, b.getI1Type()),
+              ArrayRef<int64_t>{p.dv - e});
+        if (!epilogue.ops.empty())
+          o = applyEpilogue(b, a, o, at, tail);
+        if (tail)
+          vector::MaskedStoreOp::create(b, a.out, at, tail, o);
+        else
           vector::StoreOp::create(b, o, a.out, at);
-        } else {
-          auto maskType = VectorType::get({kLanes}, b.getI1Type());
-          Value m = vector::ConstantMaskOp::create(
-              b, maskType, ArrayRef<int64_t>{p.dv - e});
-          vector::MaskedStoreOp::create(b, a.out, at, m, o);
-        }
       }
     });
   });
