@@ -79,8 +79,15 @@ def TesseraFlashAttentionPass
     With a run-time `q_offset` every key tile is visited and masked per
     element. `block_index` supplies the tile lists at run time.
 
-    Inputs are copied into padded contiguous layouts first (K transposed),
-    which costs O(S·D) memory. Only f32 with static shapes is supported.
+    Epilogue fusion: a chain of single-use elementwise consumers of the
+    result (e.g. a sigmoid gate, a residual add), whose other operands are
+    splat constants or tensors of the result's type, is applied to each
+    output vector before it is stored.
+
+    Inputs are copied into padded contiguous layouts first (K transposed
+    into [B, Hkv, tiles, D, 64] blocks), which costs O(S·D) memory.
+    Function arguments that need no padding are used in place. Only f32
+    with static shapes is supported.
   }];
   let options = [
     Option<"tileQ", "tile-q", "int64_t", /*default=*/"64",
