@@ -66,7 +66,8 @@ void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
 
 void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
                                              const PipelineOptions &) {
-  addPipeline(pm, "tessera-flash-attention,convert-tessera-to-linalg,"
+  addPipeline(pm, "tessera-flash-attention,tessera-tile-linear,"
+                  "convert-tessera-to-linalg,"
                   "convert-elementwise-to-linalg,"
                   "linalg-fuse-elementwise-ops,canonicalize,cse");
 }

@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+#include "tessera/Dialect/Tessera/Transforms/KernelBuilder.h"
 #include "tessera/Dialect/Tessera/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -52,17 +53,15 @@ namespace mlir::tessera {
 
 using namespace mlir;
 using namespace mlir::tessera;
+using namespace mlir::tessera::kernel;
 
 namespace {
 
-/// Vector width in f32 lanes (one AVX-512 register; LLVM splits it for
-/// narrower targets) and the number of query rows blocked in registers.
-constexpr int64_t kLanes = 16;
+/// Query rows blocked in registers.
 constexpr int64_t kRows = 4;
 /// Upper bound on the per-task scratch (stack of an OpenMP worker).
 constexpr int64_t kMaxScratchBytes = 1 << 20;
 
-int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
 /// Static description of one lowering.
 struct Plan {
@@ -138,7 +137,6 @@ public:
 
 private:
   // Tensor-level preparation.
-  Value padded(ImplicitLocOpBuilder &b, Value t, ArrayRef<int64_t> shape);
   Value prepareMask(ImplicitLocOpBuilder &b);
   Value globalTable(ImplicitLocOpBuilder &b, ArrayRef<int32_t> data,
                     StringRef name);
@@ -162,25 +160,6 @@ private:
   Value scoreMod(ImplicitLocOpBuilder &b, Value s, ValueRange coords);
 
   // Helpers.
-  VectorType vec(Type et) { return VectorType::get({kLanes}, et); }
-  Value idx(ImplicitLocOpBuilder &b, int64_t v) {
-    return arith::ConstantIndexOp::create(b, v);
-  }
-  Value f32(ImplicitLocOpBuilder &b, double v) {
-    return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
-  }
-  /// A splat tensor constant as the equivalent vector constant.
-  Value splat_(ImplicitLocOpBuilder &b, DenseElementsAttr attr) {
-    auto vt = vec(attr.getElementType());
-    return arith::ConstantOp::create(
-        b, vt, DenseElementsAttr::get(vt, attr.getSplatValue<Attribute>()));
-  }
-  Value splat(ImplicitLocOpBuilder &b, Value scalar) {
-    return vector::BroadcastOp::create(b, vec(scalar.getType()), scalar);
-  }
-  Value toI64(ImplicitLocOpBuilder &b, Value index) {
-    return arith::IndexCastOp::create(b, b.getI64Type(), index);
-  }
   /// Key positions k0 + j·kLanes + [0, kLanes) as a vector of i64.
   Value keyPositions(ImplicitLocOpBuilder &b, Value k0, int64_t j) {
     SmallVector<int64_t> lanes;
@@ -191,16 +170,6 @@ private:
         b, vt, DenseElementsAttr::get(vt, ArrayRef<int64_t>(lanes)));
     return arith::AddIOp::create(b, splat(b, toI64(b, k0)), iota);
   }
-  /// A loop `for iv in [lb, ub) step s` whose body is built by `fn`.
-  void forLoop(ImplicitLocOpBuilder &b, Value lb, Value ub, int64_t step,
-               function_ref<void(ImplicitLocOpBuilder &, Value)> fn) {
-    auto loop = scf::ForOp::create(b, lb, ub, idx(b, step));
-    ImplicitLocOpBuilder nb = ImplicitLocOpBuilder::atBlockBegin(
-        b.getLoc(), loop.getBody());
-    nb.setInsertionPoint(loop.getBody()->getTerminator());
-    fn(nb, loop.getInductionVar());
-  }
-
   /// Applies the fused epilogue to one output vector.
   Value applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a, Value o,
                       ValueRange at, Value tailMask);
@@ -215,28 +184,6 @@ private:
 //===----------------------------------------------------------------------===//
 // Tensor-level preparation
 //===----------------------------------------------------------------------===//
-
-/// `t` in a contiguous zero-padded tensor of `shape`: a function argument
-/// that needs no padding is used as is (function boundaries bufferize to
-/// identity layouts); anything else is copied, whatever its producer.
-Value AttentionLowering::padded(ImplicitLocOpBuilder &b, Value t,
-                                ArrayRef<int64_t> shape) {
-  auto type = cast<RankedTensorType>(t.getType());
-  if (auto arg = dyn_cast<BlockArgument>(t);
-      arg && isa<func::FuncOp>(arg.getOwner()->getParentOp()) &&
-      type.getShape() == shape)
-    return t;
-  Value zero = arith::ConstantOp::create(
-      b, b.getFloatAttr(type.getElementType(), 0.0));
-  Value init = tensor::EmptyOp::create(b, shape, type.getElementType());
-  Value filled = linalg::FillOp::create(b, zero, init).getResult(0);
-  SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> strides(shape.size(), b.getIndexAttr(1));
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t s : type.getShape())
-    sizes.push_back(b.getIndexAttr(s));
-  return tensor::InsertSliceOp::create(b, t, filled, offsets, sizes, strides);
-}
 
 /// The explicit mask as an additive f32 tensor (0 or -inf for i1 masks),
 /// with query and key extents padded where they are not broadcast.
@@ -313,14 +260,7 @@ LogicalResult AttentionLowering::run() {
   Value v = padded(b, op.getValue(), {p.b, p.hkv, p.skp, p.dvp});
   Value mask = prepareMask(b);
 
-  auto toBuffer = [&](Value t) -> Value {
-    if (!t)
-      return Value();
-    auto tt = cast<RankedTensorType>(t.getType());
-    return bufferization::ToBufferOp::create(
-        b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
-        /*read_only=*/true);
-  };
+  auto toBuffer = [&](Value t) { return kernel::toBuffer(b, t); };
   TaskArgs a;
   a.q = toBuffer(q);
   a.kt = toBuffer(kt);
@@ -435,7 +375,7 @@ Value AttentionLowering::applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a,
         continue;
       DenseElementsAttr cst;
       if (matchPattern(operand, m_Constant(&cst))) {
-        map.map(operand, splat_(b, cst));
+        map.map(operand, splatConstant(b, cst));
         continue;
       }
       Value buf = a.epilogue[next++];

@@ -104,6 +104,23 @@ def TesseraFlashAttentionPass
   ];
 }
 
+def TesseraTileLinearPass : Pass<"tessera-tile-linear", "::mlir::ModuleOp"> {
+  let summary = "Lower tessera.linear to a tiled, register-blocked kernel";
+  let description = [{
+    Rewrites every statically shaped f32 `tessera.linear` into a parallel
+    loop over (64-row tile, 64-column tile). Wᵀ is laid out once as
+    contiguous column tiles [N/64, K, 64]; each 4-row block keeps 16 vector
+    accumulators (initialised with the bias) in registers through the K
+    loop. Other linears are left to `convert-tessera-to-linalg`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def TesseraMemRefCopyToLinalgPass : Pass<"tessera-memref-copy-to-linalg"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{
