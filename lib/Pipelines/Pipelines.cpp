@@ -74,7 +74,7 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
 
 void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
                                            const PipelineOptions &options) {
-  addPipeline(pm, "tessera-export-entry{entry=" + options.entry + "}," +
+  addPipeline(pm, "tessera-export-entry{entry=" + options.entry + "},symbol-dce," +
                       "one-shot-bufferize{bufferize-function-boundaries "
                       "function-boundary-type-conversion=identity-layout-map},"
                       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"

@@ -1,7 +1,7 @@
 // RUN: tessera-opt %s --tessera-export-entry=entry=other | FileCheck %s
 
 // CHECK: @tessera_signature("entry other\0Ainput arg0 f32 2\0Aoutput result0 f32 2\0A\00")
-// CHECK-LABEL: func.func @main
+// CHECK-LABEL: func.func private @main
 // CHECK-NOT: llvm.emit_c_interface
 // CHECK-LABEL: func.func @tessera_model
 // CHECK-SAME: llvm.emit_c_interface

@@ -6,8 +6,10 @@
 // CHECK-LABEL: func.func @tessera_model
 // CHECK-SAME: (%{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<4xi64>, %{{.*}}: tensor<f32>) -> (tensor<2x3xf32>, tensor<1xi32>)
 // CHECK-SAME: attributes {llvm.emit_c_interface}
-// CHECK-LABEL: func.func @caller
+// Other functions become private (nothing but the entry is exported).
+// CHECK-LABEL: func.func private @caller
 // CHECK: call @tessera_model
+// CHECK-LABEL: func.func private @other
 func.func @main(%x: tensor<2x3xf32> {tessera.name = "x"}, %i: tensor<4xi64>, %s: tensor<f32> {tessera.name = "s"}) -> (tensor<2x3xf32>, tensor<1xi32> {tessera.name = "z"}) {
   %c = arith.constant dense<1> : tensor<1xi32>
   return %x, %c : tensor<2x3xf32>, tensor<1xi32>

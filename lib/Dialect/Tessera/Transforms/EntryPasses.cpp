@@ -124,10 +124,16 @@ struct TesseraExportEntryPass
     text.push_back('\0');
 
     // The names now live in the signature; LLVM IR has no place for them.
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-      func.removeArgAttr(i, kNameAttr);
-    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-      func.removeResultAttr(i, StringAttr::get(&getContext(), kNameAttr));
+    // Other functions become private: only the entry is exported (and none
+    // may clash with the runtime's `main`); symbol-dce drops the unused ones.
+    for (auto f : module.getOps<func::FuncOp>()) {
+      for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
+        f.removeArgAttr(i, kNameAttr);
+      for (unsigned i = 0, e = f.getNumResults(); i < e; ++i)
+        f.removeResultAttr(i, StringAttr::get(&getContext(), kNameAttr));
+      if (f != func && !f.isExternal())
+        f.setPrivate();
+    }
     // The runtime defines `main`; give the entry a fixed, private name.
     if (failed(SymbolTable::replaceAllSymbolUses(
             func, StringAttr::get(&getContext(), kModelSymbol), module))) {

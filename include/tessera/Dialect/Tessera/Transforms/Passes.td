@@ -15,7 +15,9 @@ def TesseraExportEntryPass : Pass<"tessera-export-entry", "::mlir::ModuleOp"> {
     Checks that the entry function takes and returns statically shaped
     tensors of supported element types (f32, f64, f16, bf16, i1, i8, i32,
     i64) and returns at least one result. It renames the entry function
-    to `@tessera_model` (the runtime owns `main`), adds
+    to `@tessera_model` (the runtime owns `main`), makes every other
+    defined function private (so `symbol-dce` can drop the unused ones and
+    none is exported), adds
     `llvm.emit_c_interface` to it, moves the `tessera.name` attributes
     into the signature and adds a constant global
     `@tessera_signature` holding one line per input and output
