@@ -2,23 +2,23 @@
 // finite outputs of the documented shapes. (Numerics of each op and of the
 // DiT block are checked against NumPy in Integration/CPU.)
 // RUN: tesserac %S/../../examples/gqa_decoder.mlir -o %t.gqa
-// RUN: %t.gqa --random-inputs --seed 0 | FileCheck %s --check-prefix=GQA
+// RUN: %t.gqa --random-inputs --seed 0 | FileCheck %s --check-prefix=CHECK-GQA
 // RUN: tesserac %S/../../examples/informer_encoder.mlir -o %t.informer
-// RUN: %t.informer --random-inputs --seed 0 | FileCheck %s --check-prefix=INFORMER
+// RUN: %t.informer --random-inputs --seed 0 | FileCheck %s --check-prefix=CHECK-INFORMER
 // RUN: tesserac %S/../../examples/s2aformer_block.mlir -o %t.s2a
-// RUN: %t.s2a --random-inputs --seed 0 | FileCheck %s --check-prefix=S2A
+// RUN: %t.s2a --random-inputs --seed 0 | FileCheck %s --check-prefix=CHECK-S2A
 // RUN: tesserac %S/../../examples/next_frame_diffusion.mlir -o %t.nfd
-// RUN: %t.nfd --random-inputs --seed 0 | FileCheck %s --check-prefix=NFD
+// RUN: %t.nfd --random-inputs --seed 0 | FileCheck %s --check-prefix=CHECK-NFD
 // RUN: tesserac %S/../../examples/next_frame_diffusion.mlir --entry=decode_frame -o %t.dec
-// RUN: %t.dec --random-inputs --seed 0 | FileCheck %s --check-prefix=DEC
+// RUN: %t.dec --random-inputs --seed 0 | FileCheck %s --check-prefix=CHECK-DEC
 // RUN: tesserac %S/../../examples/dit_block.mlir -o %t.dit
-// RUN: %t.dit --random-inputs --seed 0 | FileCheck %s --check-prefix=DIT
+// RUN: %t.dit --random-inputs --seed 0 | FileCheck %s --check-prefix=CHECK-DIT
 
-// GQA: output y: f32[1,128,512] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
-// INFORMER: output y: f32[1,96,256] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
-// S2A: output y: f32[1,256,128] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
-// NFD: output y: f32[1,256,256] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
-// DEC: output y: f32[1,64,256] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
-// DEC-NEXT: output k_cache_out: f32[1,4,320,64] sum={{-?[0-9]}}
-// DEC-NEXT: output v_cache_out: f32[1,4,320,64] sum={{-?[0-9]}}
-// DIT: output y: f32[2,256,384] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
+// CHECK-GQA: output y: f32[1,128,512] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
+// CHECK-INFORMER: output y: f32[1,96,256] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
+// CHECK-S2A: output y: f32[1,256,128] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
+// CHECK-NFD: output y: f32[1,256,256] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
+// CHECK-DEC: output y: f32[1,64,256] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
+// CHECK-DEC-NEXT: output k_cache_out: f32[1,4,320,64] sum={{-?[0-9]}}
+// CHECK-DEC-NEXT: output v_cache_out: f32[1,4,320,64] sum={{-?[0-9]}}
+// CHECK-DIT: output y: f32[2,256,384] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}

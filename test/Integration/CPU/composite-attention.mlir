@@ -6,12 +6,12 @@
 // RUN: %PYTHON %reference/check.py %t.b "ops.probsparse_attention(q, k, v, factor=2, causal=True)" | FileCheck %s
 // RUN: tesserac %s --entry=strip -o %t.c
 // RUN: %PYTHON %reference/check.py %t.c "ops.strip_attention(q, k, v, wq, wk, 4)" | FileCheck %s
-// RUN: tesserac %s --entry=strip --compile-to=decompose | FileCheck %s --check-prefix=DECOMPOSE
+// RUN: tesserac %s --entry=strip --compile-to=decompose | FileCheck %s --check-prefix=CHECK-DECOMPOSE
 
 // CHECK: PASS y: max_err=
-// DECOMPOSE-NOT: tessera.strip_attention
-// DECOMPOSE: tessera.linear
-// DECOMPOSE: tessera.attention
+// CHECK-DECOMPOSE-NOT: tessera.strip_attention
+// CHECK-DECOMPOSE: tessera.linear
+// CHECK-DECOMPOSE: tessera.attention
 
 // Informer encoder sizes: 96 tokens, 8 heads of 32.
 func.func @probsparse(%q: tensor<2x8x96x32xf32> {tessera.name = "q"}, %k: tensor<2x8x96x32xf32> {tessera.name = "k"}, %v: tensor<2x8x96x32xf32> {tessera.name = "v"}) -> (tensor<2x8x96x32xf32> {tessera.name = "y"}) {

@@ -2,13 +2,13 @@
 // against float64 NumPy; also checks they replaced the libm calls.
 // RUN: tesserac %s -o %t
 // RUN: %PYTHON %reference/check_math.py %t | FileCheck %s
-// RUN: tesserac %s --emit=llvm -o - | FileCheck %s --check-prefix=IR
+// RUN: tesserac %s --emit=llvm -o - | FileCheck %s --check-prefix=CHECK-IR
 // CHECK: PASS [-87, 88]
 // CHECK: PASS [-5, 5]
-// IR-NOT: call {{.*}}@expf
-// IR-NOT: call {{.*}}@tanhf
-// IR-NOT: call {{.*}}@erff
-// IR: fmul <{{[0-9]+}} x float>
+// CHECK-IR-NOT: call {{.*}}@expf
+// CHECK-IR-NOT: call {{.*}}@tanhf
+// CHECK-IR-NOT: call {{.*}}@erff
+// CHECK-IR: fmul <{{[0-9]+}} x float>
 
 func.func @main(%x: tensor<100000xf32> {tessera.name = "x"}) -> (tensor<100000xf32> {tessera.name = "e"}, tensor<100000xf32> {tessera.name = "t"}, tensor<100000xf32> {tessera.name = "f"}) {
   %e = math.exp %x : tensor<100000xf32>
