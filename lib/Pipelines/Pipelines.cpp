@@ -4,16 +4,28 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Phases are written as textual pipelines of registered passes: what a phase
-// runs can be read here and pasted into `mlir-opt --pass-pipeline=...`.
+// Phases are built through the pass constructors, not parsed from text: a
+// client need not register any pass to build them, and no option value (the
+// entry name) is ever spliced into a pipeline string. Each pass added here is
+// also registered under its flag name, so a phase can be replayed with
+// `mlir-opt --pass-pipeline=...` (`tessera-opt --tessera-phase-<name>
+// --dump-pass-pipeline` prints it).
 //
 //===----------------------------------------------------------------------===//
 
 #include "tessera/Pipelines/Pipelines.h"
 
+#include "tessera/Conversion/Passes.h"
+#include "tessera/Dialect/Tessera/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/ErrorHandling.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -47,48 +59,58 @@ std::optional<Phase> mlir::tessera::parsePhase(StringRef name) {
   return std::nullopt;
 }
 
-/// Appends a textual pipeline of module-level passes; the passes are all
-/// registered by `registerAllTesseraPasses`, so failure is a programming
-/// error.
-static void addPipeline(OpPassManager &pm, const Twine &pipeline) {
-  std::string text = pipeline.str();
-  std::string error;
-  llvm::raw_string_ostream os(error);
-  if (failed(parsePassPipeline(text, pm, os)))
-    llvm::report_fatal_error(llvm::Twine("tessera: invalid phase pipeline '") +
-                             text + "': " + error);
-}
-
 void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
                                            const PipelineOptions &) {
-  addPipeline(pm, "tessera-decompose,canonicalize,cse");
+  pm.addPass(createTesseraDecomposePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
                                              const PipelineOptions &) {
-  addPipeline(pm, "tessera-flash-attention,tessera-tile-linear,"
-                  "convert-tessera-to-linalg,"
-                  "convert-elementwise-to-linalg,"
-                  "linalg-fuse-elementwise-ops,canonicalize,cse");
+  pm.addPass(createTesseraFlashAttentionPass());
+  pm.addPass(createTesseraTileLinearPass());
+  pm.addPass(createConvertTesseraToLinalgPass());
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
                                            const PipelineOptions &options) {
-  addPipeline(pm, "tessera-export-entry{entry=" + options.entry + "},symbol-dce," +
-                      "one-shot-bufferize{bufferize-function-boundaries "
-                      "function-boundary-type-conversion=identity-layout-map},"
-                      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-                      "tessera-memref-copy-to-linalg,"
-                      "convert-linalg-to-parallel-loops,canonicalize,cse");
+  // Options are set through the API: the entry name never becomes text.
+  TesseraExportEntryPassOptions exportOptions;
+  exportOptions.entry = options.entry;
+  pm.addPass(createTesseraExportEntryPass(exportOptions));
+  pm.addPass(createSymbolDCEPass());
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createTesseraMemRefCopyToLinalgPass());
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
                                       const PipelineOptions &) {
-  addPipeline(pm, "convert-scf-to-openmp,canonicalize,expand-strided-metadata,lower-affine,"
-                  "convert-scf-to-cf,tessera-math-approximation,convert-math-to-llvm,"
-                  "convert-math-to-libm,convert-vector-to-llvm,"
-                  "convert-to-llvm,reconcile-unrealized-casts,"
-                  "tessera-emit-entry-wrapper");
+  pm.addPass(createConvertSCFToOpenMPPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createTesseraMathApproximationPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createTesseraEmitEntryWrapperPass());
 }
 
 void mlir::tessera::populatePhase(OpPassManager &pm, Phase phase,

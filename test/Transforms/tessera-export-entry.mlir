@@ -2,7 +2,11 @@
 
 // Names come from tessera.name, else arg<i>/result<i>; the attributes move
 // into the signature and the entry is renamed.
-// CHECK: llvm.mlir.global external constant @tessera_signature("entry main\0Ainput x f32 2,3\0Ainput arg1 i64 4\0Ainput s f32 \0Aoutput result0 f32 2,3\0Aoutput z i32 1\0A\00")
+// The runtime checks the text against its length and the entry's arity.
+// CHECK-DAG: llvm.mlir.global external constant @tessera_signature_size(95 : i64)
+// CHECK-DAG: llvm.mlir.global external constant @tessera_num_inputs(3 : i64)
+// CHECK-DAG: llvm.mlir.global external constant @tessera_num_outputs(2 : i64)
+// CHECK-DAG: llvm.mlir.global external constant @tessera_signature("entry main\0Ainput x f32 2,3\0Ainput arg1 i64 4\0Ainput s f32 \0Aoutput result0 f32 2,3\0Aoutput z i32 1\0A\00")
 // CHECK-LABEL: func.func @tessera_model
 // CHECK-SAME: (%{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<4xi64>, %{{.*}}: tensor<f32>) -> (tensor<2x3xf32>, tensor<1xi32>)
 // CHECK-SAME: attributes {llvm.emit_c_interface}
@@ -47,8 +51,13 @@ func.func @main(%x: tensor<2xcomplex<f32>>) -> tensor<2xcomplex<f32>> {
 
 // -----
 
-// expected-error @+1 {{entry tensor name 'a' is used twice}}
-func.func @main(%x: tensor<2xf32> {tessera.name = "a"}) -> (tensor<2xf32> {tessera.name = "a"}) {
+// An explicit name may clash with a default one.
+// expected-error @+1 {{entry tensor name 'arg1' is used twice}}
+func.func @main(%x: tensor<2xf32> {tessera.name = "arg1"}, %y: tensor<2xf32>) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
+}
+
+func.func @"main\0Ainput x f32 2"(%x: tensor<2xf32>) -> tensor<2xf32> {
   return %x : tensor<2xf32>
 }
 

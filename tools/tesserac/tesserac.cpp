@@ -45,6 +45,12 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace mlir;
 namespace cl = llvm::cl;
 
@@ -116,6 +122,67 @@ std::string defaultOutput() {
                                            : emit == Emit::Shared ? ".so"
                                                                   : "");
   return std::string(path);
+}
+
+/// Largest model file tesserac reads.
+constexpr uint64_t kMaxInputBytes = uint64_t(1) << 30;
+
+/// Reads the model: a regular file or standard input ("-"), at most
+/// kMaxInputBytes. A FIFO, device or directory is refused before any read
+/// that could block or never end.
+std::unique_ptr<llvm::MemoryBuffer> readInput(StringRef path,
+                                              std::string &error) {
+  auto tooLarge = [&] {
+    error = ("input file '" + path + "' is larger than " +
+             Twine(kMaxInputBytes >> 20) + " MiB")
+                .str();
+    return nullptr;
+  };
+  if (path == "-") {
+    std::string text;
+    char chunk[1 << 16];
+    while (true) {
+      ssize_t n = ::read(0, chunk, sizeof(chunk));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0) {
+        error = std::string("cannot read standard input: ") +
+                std::strerror(errno);
+        return nullptr;
+      }
+      if (n == 0)
+        break;
+      if (text.size() + n > kMaxInputBytes)
+        return tooLarge();
+      text.append(chunk, n);
+    }
+    return llvm::MemoryBuffer::getMemBufferCopy(text, "<stdin>");
+  }
+  int fd = ::open(path.str().c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    error = ("cannot open input file '" + path + "': " + std::strerror(errno))
+                .str();
+    return nullptr;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    error = ("cannot read input file '" + path + "': not a regular file").str();
+    return nullptr;
+  }
+  if (uint64_t(st.st_size) > kMaxInputBytes) {
+    ::close(fd);
+    return tooLarge();
+  }
+  auto buffer = llvm::MemoryBuffer::getOpenFile(
+      llvm::sys::fs::convertFDToNativeFile(fd), path, st.st_size,
+      /*RequiresNullTerminator=*/true);
+  ::close(fd);
+  if (!buffer) {
+    error = (path + ": " + buffer.getError().message()).str();
+    return nullptr;
+  }
+  return std::move(*buffer);
 }
 
 int writeText(const std::string &path,
@@ -208,6 +275,9 @@ int main(int argc, char **argv) {
       return fail("unknown --compile-to phase '" + compileTo +
                   "' (expected input, decompose, fuse-and-tile, bufferize or "
                   "llvm)");
+    if (emit.getNumOccurrences() && emit != Emit::MLIR)
+      return fail("--compile-to prints MLIR; it cannot be combined with "
+                  "--emit other than mlir");
     emit = Emit::MLIR;
   }
   std::string output =
@@ -222,7 +292,7 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
 
   std::string error;
-  auto file = openInputFile(inputFilename, &error);
+  std::unique_ptr<llvm::MemoryBuffer> file = readInput(inputFilename, error);
   if (!file)
     return fail(error);
   llvm::SourceMgr sourceMgr;
@@ -234,10 +304,14 @@ int main(int argc, char **argv) {
 
   tessera::PipelineOptions options;
   options.entry = chooseEntry(*module);
-  if (compileTo.empty() || *last >= tessera::Phase::Bufferize)
-    if (!module->lookupSymbol<func::FuncOp>(options.entry.getValue()))
-      return fail("entry function '@" + options.entry.getValue() +
-                  "' not found in " + inputFilename + " (use --entry=NAME)");
+  if ((compileTo.empty() || *last >= tessera::Phase::Bufferize) &&
+      !module->lookupSymbol<func::FuncOp>(options.entry.getValue())) {
+    std::string shown;
+    llvm::raw_string_ostream(shown).write_escaped(options.entry.getValue(),
+                                                  /*UseHexEscapes=*/true);
+    return fail("entry function '@" + shown + "' not found in " +
+                inputFilename + " (use --entry=NAME)");
+  }
   PassManager pm(&context);
   tessera::buildCPUPipeline(pm, options, *last);
   if (failed(pm.run(*module)))
@@ -247,6 +321,8 @@ int main(int argc, char **argv) {
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
+  // Inline assembly in the module is parsed during code generation.
+  llvm::InitializeNativeTargetAsmParser();
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(error);
   if (!tm)
     return fail(error);

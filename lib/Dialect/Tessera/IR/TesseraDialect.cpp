@@ -9,6 +9,9 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -28,4 +31,122 @@ void TesseraDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "tessera/Dialect/Tessera/IR/TesseraAttrs.cpp.inc"
       >();
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor names
+//===----------------------------------------------------------------------===//
+
+bool mlir::tessera::isValidTensorName(StringRef name) {
+  if (name.empty() || name.size() > kMaxTensorNameLength)
+    return false;
+  if (!llvm::isAlpha(name.front()) && name.front() != '_')
+    return false;
+  return llvm::all_of(name, [](char c) {
+    return llvm::isAlnum(c) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+/// Writes `name` for a diagnostic: printable ASCII as is, anything else as
+/// `\xx`, cut after 64 characters.
+static std::string quoteName(StringRef name) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os.write_escaped(name.take_front(64), /*UseHexEscapes=*/true);
+  if (name.size() > 64)
+    os << "...";
+  return out;
+}
+
+/// The `tessera.name` of argument (`isResult` false) or result `index` of
+/// `func`, if it has one.
+static StringAttr nameAt(FunctionOpInterface func, bool isResult,
+                         unsigned index) {
+  DictionaryAttr attrs =
+      isResult ? func.getResultAttrDict(index) : func.getArgAttrDict(index);
+  return attrs ? attrs.getAs<StringAttr>(kTensorNameAttrName) : StringAttr();
+}
+
+/// Verifies a `tessera.*` attribute on argument or result `index` of `op`.
+/// A name is checked against every name before it (arguments first, then
+/// results), so a duplicate is reported once, at its second use.
+static LogicalResult verifyNameAttr(Operation *op, bool isResult,
+                                    unsigned index, NamedAttribute attr) {
+  StringRef what = isResult ? "result" : "argument";
+  if (attr.getName() != kTensorNameAttrName)
+    return op->emitError() << "unknown " << what << " attribute '"
+                           << attr.getName().getValue() << "'";
+  auto name = dyn_cast<StringAttr>(attr.getValue());
+  if (!name)
+    return op->emitError() << "'" << kTensorNameAttrName << "' of " << what
+                           << " #" << index << " must be a string";
+  if (!isValidTensorName(name.getValue()))
+    return op->emitError()
+           << "invalid tensor name \"" << quoteName(name.getValue())
+           << "\" on " << what << " #" << index
+           << ": expected [A-Za-z_][A-Za-z0-9_.-]*, 1 to "
+           << kMaxTensorNameLength << " bytes";
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  if (!func)
+    return success();
+  auto clash = [&](bool otherIsResult, unsigned other) {
+    StringAttr n = nameAt(func, otherIsResult, other);
+    return n && n == name;
+  };
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+    if (!isResult && i == index)
+      break;
+    if (clash(false, i))
+      return op->emitError() << "tensor name \"" << name.getValue()
+                             << "\" on " << what << " #" << index
+                             << " is already used by argument #" << i;
+  }
+  for (unsigned i = 0; isResult && i < index; ++i)
+    if (clash(true, i))
+      return op->emitError() << "tensor name \"" << name.getValue()
+                             << "\" on result #" << index
+                             << " is already used by result #" << i;
+  return success();
+}
+
+LogicalResult TesseraDialect::verifyRegionArgAttribute(Operation *op,
+                                                       unsigned regionIndex,
+                                                       unsigned argIndex,
+                                                       NamedAttribute attr) {
+  return verifyNameAttr(op, /*isResult=*/false, argIndex, attr);
+}
+
+LogicalResult TesseraDialect::verifyRegionResultAttribute(
+    Operation *op, unsigned regionIndex, unsigned resultIndex,
+    NamedAttribute attr) {
+  return verifyNameAttr(op, /*isResult=*/true, resultIndex, attr);
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor sizes
+//===----------------------------------------------------------------------===//
+
+std::optional<int64_t> mlir::tessera::getBoundedByteSize(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return 0;
+  Type element = tensor.getElementType();
+  int64_t bytes = element.isIntOrFloat()
+                      ? int64_t((element.getIntOrFloatBitWidth() + 7) / 8)
+                      : 8;
+  for (int64_t d : tensor.getShape()) {
+    std::optional<int64_t> next = llvm::checkedMul(bytes, d);
+    if (!next || *next > kMaxTensorBytes)
+      return std::nullopt;
+    bytes = *next;
+  }
+  return bytes;
+}
+
+LogicalResult mlir::tessera::trait::verifyBoundedTensorSizes(Operation *op) {
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (!getBoundedByteSize(t))
+      return op->emitOpError("expects tensors of at most 2^62 bytes, got ")
+             << t;
+  return success();
 }

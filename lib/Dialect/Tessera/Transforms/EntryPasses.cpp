@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tessera/Dialect/Tessera/IR/TesseraDialect.h"
 #include "tessera/Dialect/Tessera/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -49,8 +50,7 @@ static StringRef dtypeName(Type t) {
   return "";
 }
 
-/// Argument/result attribute naming a tensor for the runtime.
-static constexpr llvm::StringLiteral kNameAttr = "tessera.name";
+static constexpr llvm::StringLiteral kNameAttr = kTensorNameAttrName;
 /// What the entry function is renamed to, and its C interface.
 static constexpr llvm::StringLiteral kModelSymbol = "tessera_model";
 static constexpr llvm::StringLiteral kModelCInterface =
@@ -72,11 +72,18 @@ struct TesseraExportEntryPass
       return func.emitError() << "entry " << kind << " '" << name
                               << "' must be a statically shaped tensor, got "
                               << type;
+    if (!getBoundedByteSize(tensor))
+      return func.emitError() << "entry " << kind << " '" << name
+                              << "' is larger than 2^62 bytes";
     StringRef dtype = dtypeName(tensor.getElementType());
     if (dtype.empty())
       return func.emitError() << "entry " << kind << " '" << name
                               << "' has unsupported element type "
                               << tensor.getElementType();
+    // The verifier checks explicit names; this guards IR built without it.
+    if (!isValidTensorName(name))
+      return func.emitError() << "entry " << kind
+                              << " has an invalid tensor name";
     if (!seen.insert(name).second)
       return func.emitError() << "entry tensor name '" << name
                               << "' is used twice";
@@ -98,13 +105,23 @@ struct TesseraExportEntryPass
     ModuleOp module = getOperation();
     auto func = module.lookupSymbol<func::FuncOp>(entry);
     if (!func || func.isExternal()) {
-      module.emitError() << "entry function '@" << entry
+      std::string shown;
+      llvm::raw_string_ostream(shown).write_escaped(entry, true);
+      module.emitError() << "entry function '@" << shown
                          << "' not found (use --entry=NAME)";
       return signalPassFailure();
     }
     if (func.getNumResults() == 0) {
       func.emitError() << "entry function '@" << entry
                        << "' must return at least one tensor";
+      return signalPassFailure();
+    }
+
+    // The entry's name is the signature's first line: it must be a word.
+    if (!isValidTensorName(entry)) {
+      func.emitError() << "entry function name must match "
+                          "[A-Za-z_][A-Za-z0-9_.-]* and be at most "
+                       << kMaxTensorNameLength << " bytes long";
       return signalPassFailure();
     }
 
@@ -145,12 +162,29 @@ struct TesseraExportEntryPass
                   UnitAttr::get(&getContext()));
     if (auto old = module.lookupSymbol("tessera_signature"))
       old->erase();
+    for (StringRef sym : {"tessera_signature_size", "tessera_num_inputs",
+                          "tessera_num_outputs"})
+      if (auto old = module.lookupSymbol(sym))
+        old->erase();
     OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
     auto arrayType =
         LLVM::LLVMArrayType::get(IntegerType::get(&getContext(), 8), text.size());
     LLVM::GlobalOp::create(b, module.getLoc(), arrayType, /*isConstant=*/true,
                            LLVM::Linkage::External, "tessera_signature",
                            b.getStringAttr(text));
+    // The runtime checks the text against these before trusting it: a
+    // length that differs from strlen() or a line count that differs from
+    // the entry's arity is a malformed signature, never an out-of-bounds
+    // argument array.
+    auto i64 = b.getI64Type();
+    auto addI64 = [&](StringRef sym, int64_t value) {
+      LLVM::GlobalOp::create(b, module.getLoc(), i64, /*isConstant=*/true,
+                             LLVM::Linkage::External, sym,
+                             b.getI64IntegerAttr(value));
+    };
+    addI64("tessera_signature_size", int64_t(text.size()) - 1);
+    addI64("tessera_num_inputs", func.getNumArguments());
+    addI64("tessera_num_outputs", func.getNumResults());
   }
 };
 

@@ -8,7 +8,50 @@
 #define TESSERA_DIALECT_TESSERA_IR_TESSERADIALECT_H
 
 #include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+
+#include <optional>
 
 #include "tessera/Dialect/Tessera/IR/TesseraOpsDialect.h.inc"
+
+namespace mlir::tessera {
+
+/// The argument/result attribute naming an entry tensor.
+inline constexpr llvm::StringLiteral kTensorNameAttrName = "tessera.name";
+/// Longest tensor (and entry function) name, in bytes; with `.npy` appended
+/// it still fits a file name.
+inline constexpr size_t kMaxTensorNameLength = 200;
+
+/// Whether `name` may name an entry tensor or the entry function:
+/// `[A-Za-z_][A-Za-z0-9_.-]*`, 1 to kMaxTensorNameLength bytes. Such names
+/// are safe as file names, as command-line words and in the runtime's
+/// signature text, so they are never escaped.
+bool isValidTensorName(llvm::StringRef name);
+
+/// Largest byte size of a tensor in the dialect.
+inline constexpr int64_t kMaxTensorBytes = int64_t(1) << 62;
+
+/// The byte size of `type` if it is a statically shaped tensor of at most
+/// kMaxTensorBytes; std::nullopt if it is larger (or its size overflows),
+/// and 0 for other types.
+std::optional<int64_t> getBoundedByteSize(Type type);
+
+namespace trait {
+/// Verifies that every statically shaped tensor operand and result has a
+/// byte size of at most kMaxTensorBytes.
+template <typename ConcreteType>
+class BoundedTensorSizes
+    : public ::mlir::OpTrait::TraitBase<ConcreteType, BoundedTensorSizes> {
+public:
+  static LogicalResult verifyTrait(Operation *op);
+};
+LogicalResult verifyBoundedTensorSizes(Operation *op);
+template <typename ConcreteType>
+LogicalResult BoundedTensorSizes<ConcreteType>::verifyTrait(Operation *op) {
+  return verifyBoundedTensorSizes(op);
+}
+} // namespace trait
+
+} // namespace mlir::tessera
 
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERADIALECT_H

@@ -25,12 +25,26 @@ def Tessera_Dialect : Dialect {
     Entry-function arguments and results may carry a
     `tessera.name = "..."` attribute: it names the tensor in the generated
     executable's command line (`--input NAME=FILE.npy`), in safetensors
-    weight files and in output file names.
+    weight files and in output file names. A name matches
+    `[A-Za-z_][A-Za-z0-9_.-]*`, is at most 200 bytes long and is unique
+    among the arguments and results of its function; the verifier rejects
+    anything else, so a name is always safe as a file name and on a
+    command line.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+}
+
+/// Every tensor an op takes or returns has a byte size of at most 2^62, so
+/// no element count, offset or byte size computed from its shape overflows
+/// a signed 64-bit integer.
+def Tessera_BoundedTensorSizes : NativeOpTrait<"BoundedTensorSizes"> {
+  let cppNamespace = "::mlir::tessera::trait";
 }
 
 class Tessera_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Tessera_Dialect, mnemonic, traits>;
+    : Op<Tessera_Dialect, mnemonic,
+         !listconcat(traits, [Tessera_BoundedTensorSizes])>;
 
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERADIALECT_TD
