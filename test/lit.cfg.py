@@ -45,3 +45,29 @@ config.substitutions.append(("%cxx_compiler", config.cxx_compiler))
 # cheap.
 config.environment["CCACHE_DIR"] = os.environ.get(
     "CCACHE_DIR", os.path.expanduser("~/.ccache"))
+
+# Sanitizer build (scripts/sanitize.sh): processes that load instrumented
+# shared libraries without being instrumented themselves (the stock mlir-opt
+# with the plugin, Python with a --emit=shared library) get the ASan runtime
+# preloaded; the embedding test builds its consumer with the same flags.
+sanitize = getattr(config, "tessera_sanitize", "")
+preload = ""
+sanitize_flags = ""
+if sanitize:
+    import subprocess
+    config.available_features.add("sanitizer")
+    sanitize_flags = (f"-fsanitize={sanitize} -fno-sanitize-recover=all "
+                      "-fno-omit-frame-pointer")
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+    if "address" in sanitize:
+        asan = subprocess.check_output(
+            [config.cxx_compiler, "-print-file-name=libclang_rt.asan-x86_64.so"],
+            text=True).strip()
+        preload = f"env LD_PRELOAD={asan}"
+config.substitutions.append(("%preload", preload))
+if preload:
+    config.substitutions = [
+        (k, f"{preload} {v}" if k == "%mlir_opt" else v)
+        for k, v in config.substitutions]
+config.substitutions.append(("%sanitize_flags", sanitize_flags))

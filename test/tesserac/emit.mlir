@@ -5,7 +5,7 @@
 // RUN: tesserac %s --emit=obj -o %t.o
 // RUN: llvm-nm %t.o | FileCheck %s --check-prefix=CHECK-OBJ
 // RUN: tesserac %s --emit=shared -o %t.so
-// RUN: %PYTHON %reference/call_shared.py %t.so | FileCheck %s --check-prefix=CHECK-SHARED
+// RUN: %preload %PYTHON %reference/call_shared.py %t.so | FileCheck %s --check-prefix=CHECK-SHARED
 // RUN: tesserac %s -o %t.exe
 // RUN: %t.exe --random-inputs | FileCheck %s --check-prefix=CHECK-EXE
 

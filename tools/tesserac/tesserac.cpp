@@ -223,9 +223,12 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(std::string &error) {
 
 /// Links `object` into `output` with the system C++ compiler driver.
 int link(StringRef object, StringRef output, bool shared, const char *argv0) {
-  auto cxx = llvm::sys::findProgramByName("c++");
+  StringRef driver = TESSERA_LINK_DRIVER;
+  auto cxx = llvm::sys::path::is_absolute(driver)
+                 ? llvm::ErrorOr<std::string>(driver.str())
+                 : llvm::sys::findProgramByName(driver);
   if (!cxx)
-    return fail("no system linker driver 'c++' found on PATH");
+    return fail("no linker driver '" + driver + "' found on PATH");
   std::string exe = llvm::sys::fs::getMainExecutable(
       argv0, reinterpret_cast<void *>(&fail));
   SmallString<256> runtime(llvm::sys::path::parent_path(
@@ -240,6 +243,9 @@ int link(StringRef object, StringRef output, bool shared, const char *argv0) {
   args.push_back(object.str());
   if (!shared)
     args.push_back(runtime.str().str());
+  // A sanitizer build's runtime needs the sanitizer's libraries too.
+  if (StringRef(TESSERA_SANITIZE).size())
+    args.push_back("-fsanitize=" + std::string(TESSERA_SANITIZE));
   args.append({"-o", output.str(), "-L" + ompDir, "-lomp",
                "-Wl,-rpath," + ompDir, "-lm"});
   SmallVector<StringRef> argRefs(args.begin(), args.end());
