@@ -260,7 +260,8 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
       op is isolated from above); it is inlined, vectorised, into the
       innermost loop.
     * `mask(%m)`: an explicit tensor broadcastable to [B, Hq, Sq, Sk], either
-      i1 (true = attend) or of the element type (added to the score).
+      i1 (true = attend; an excluded key's score is -inf whatever its value,
+      NaN included) or of the element type (added to the score).
     * `mask` attribute (`#tessera.causal`, `#tessera.sliding_window<...>`,
       `#tessera.block_causal<...>`, `#tessera.block_diagonal<...>`,
       `#tessera.neighborhood_2d<...>`, `#tessera.all_of<[...]>`,
