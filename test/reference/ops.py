@@ -206,44 +206,58 @@ def kv_cache_update(cache, update, offset):
     return out
 
 
-def splitmix_samples(seed, sq, u, sk):
-    """The ProbSparse key sampler of the op description (splitmix64)."""
-    mask = (1 << 64) - 1
-    state, out = seed, []
-    for _ in range(sq * u):
-        state = (state + 0x9E3779B97F4A7C15) & mask
-        z = state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-        z ^= z >> 31
-        out.append(z % sk)
-    return np.array(out).reshape(sq, u)
+def probsparse_samples(seed, sq, u, sk):
+    """The key sampler of the op description: entry [i, j] is the n-th
+    splitmix64 output (n = i*u + j + 1) for `seed`, modulo sk."""
+    m64 = (1 << 64) - 1
+    gamma = 0x9E3779B97F4A7C15
+    out = np.zeros((sq, u), dtype=np.int64)
+    for i in range(sq):
+        for j in range(u):
+            z = (seed + (i * u + j + 1) * gamma) & m64
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m64
+            out[i, j] = (z ^ (z >> 31)) % sk
+    return out
 
 
-def probsparse_attention(q, k, v, factor=5, seed=0, causal=False):
-    """Informer's ProbSparse attention, row by row."""
+def probsparse_budget(factor, n):
+    """factor * ceil(ln n), at most n (Informer's U_part and u)."""
+    return min(n, factor * math.ceil(math.log(n)))
+
+
+def probsparse_attention(q, k, v, factor=5, seed=0, causal=False, sample_mean=False):
+    """Informer's ProbAttention (zhouhaoyi/Informer2020, models/attn.py) with
+    the deterministic key sampler of the op description, one (batch, head,
+    query) at a time. sample_mean: M = max - mean of the samples, cumulative
+    mean of V for causal lazy queries."""
     b, h, sq, d = q.shape
     sk = k.shape[2]
-    n_samples = max(1, min(sk, factor * math.ceil(math.log(sk))))
-    n_top = max(1, min(sq, factor * math.ceil(math.log(sq))))
-    idx = splitmix_samples(seed, sq, n_samples, sk)
+    n_samples = max(1, probsparse_budget(factor, sk))
+    n_top = probsparse_budget(factor, sq)
+    keys = probsparse_samples(seed % (1 << 64), sq, n_samples, sk)
     out = np.empty((b, h, sq, v.shape[-1]))
     for bb in range(b):
         for hh in range(h):
             qm, km, vm = q[bb, hh], k[bb, hh], v[bb, hh]
-            sampled = np.einsum("qd,qud->qu", qm, km[idx])
-            m = sampled.max(-1) - sampled.mean(-1)
-            top = sorted(range(sq), key=lambda i: (-m[i], i))[:n_top]
-            if causal:
-                out[bb, hh] = np.cumsum(vm, axis=0) / np.arange(1, sq + 1)[:, None]
-            else:
-                out[bb, hh] = vm.mean(axis=0)
-            for i in top:
-                s = qm[i] @ km.T / math.sqrt(d)
+            m = np.empty(sq)
+            for i in range(sq):
+                s = np.array([qm[i] @ km[j] for j in keys[i]])
+                m[i] = s.max() - s.sum() / (n_samples if sample_mean else sk)
+            # NaN first, then larger M, ties to the lower index.
+            order = sorted(range(sq), key=lambda i: (0, 0.0, i) if np.isnan(m[i])
+                           else (1, -m[i], i))
+            for i in range(sq):
                 if causal:
-                    s = np.where(np.arange(sk) <= i, s, -np.inf)
+                    lazy = vm[:i + 1].sum(axis=0)
+                    out[bb, hh, i] = lazy / (i + 1) if sample_mean else lazy
+                else:
+                    out[bb, hh, i] = vm.mean(axis=0)
+            for i in order[:n_top]:
+                last = i + 1 if causal else sk
+                s = km[:last] @ qm[i] / math.sqrt(d)
                 p = np.exp(s - s.max())
-                out[bb, hh, i] = (p / p.sum()) @ vm
+                out[bb, hh, i] = (p / p.sum()) @ vm[:last]
     return out
 
 

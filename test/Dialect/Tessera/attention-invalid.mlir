@@ -232,6 +232,57 @@ func.func @probsparse_heads(%q: tensor<1x2x8x16xf32>, %k: tensor<1x1x8x16xf32>) 
 
 // -----
 
+func.func @probsparse_no_keys(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x0x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects at least one key (Sk > 0)}}
+  %0 = tessera.probsparse_attention %q, %k, %k : (tensor<1x2x8x16xf32>, tensor<1x2x0x16xf32>, tensor<1x2x0x16xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @probsparse_no_queries(%q: tensor<1x2x0x16xf32>, %k: tensor<1x2x8x16xf32>) -> tensor<1x2x0x16xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects at least one query (Sq > 0)}}
+  %0 = tessera.probsparse_attention %q, %k, %k : (tensor<1x2x0x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>) -> tensor<1x2x0x16xf32>
+  return %0 : tensor<1x2x0x16xf32>
+}
+
+// -----
+
+func.func @probsparse_zero_head_dim(%q: tensor<1x2x8x0xf32>, %v: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects a head dimension D > 0 (the scale is 1/sqrt(D))}}
+  %0 = tessera.probsparse_attention %q, %q, %v : (tensor<1x2x8x0xf32>, tensor<1x2x8x0xf32>, tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @probsparse_empty_batch(%q: tensor<0x2x8x16xf32>) -> tensor<0x2x8x16xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects a non-zero batch, head count and value dimension (B, H, Dv > 0)}}
+  %0 = tessera.probsparse_attention %q, %q, %q : (tensor<0x2x8x16xf32>, tensor<0x2x8x16xf32>, tensor<0x2x8x16xf32>) -> tensor<0x2x8x16xf32>
+  return %0 : tensor<0x2x8x16xf32>
+}
+
+// -----
+
+// 2^62 queries of 4 floats: 2^64 elements, more than 2^63 bytes.
+func.func @probsparse_size_overflow(%q: tensor<1x1x4611686018427387904x4xf32>) -> tensor<1x1x4611686018427387904x4xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op size overflow: the query would exceed 2^63 bytes}}
+  %0 = tessera.probsparse_attention %q, %q, %q : (tensor<1x1x4611686018427387904x4xf32>, tensor<1x1x4611686018427387904x4xf32>, tensor<1x1x4611686018427387904x4xf32>) -> tensor<1x1x4611686018427387904x4xf32>
+  return %0 : tensor<1x1x4611686018427387904x4xf32>
+}
+
+// -----
+
+// Q, K and V fit (2^59 · 1 · 8 bytes), but the [B, H, Sq, U] sampled scores
+// (U = 5·⌈ln 2^59⌉ = 205) do not.
+func.func @probsparse_samples_overflow(%q: tensor<1x1x576460752303423488x1xf32>) -> tensor<1x1x576460752303423488x1xf32> {
+  // expected-error @+1 {{'tessera.probsparse_attention' op size overflow: the sampled scores [B, H, Sq, U] would exceed 2^63 bytes}}
+  %0 = tessera.probsparse_attention %q, %q, %q : (tensor<1x1x576460752303423488x1xf32>, tensor<1x1x576460752303423488x1xf32>, tensor<1x1x576460752303423488x1xf32>) -> tensor<1x1x576460752303423488x1xf32>
+  return %0 : tensor<1x1x576460752303423488x1xf32>
+}
+
+// -----
+
 func.func @strip_pool(%q: tensor<1x2x10x16xf32>, %w: tensor<8x16xf32>) -> tensor<1x2x10x16xf32> {
   // expected-error @+1 {{'tessera.strip_attention' op expects a pool factor that divides Sk (10), got 4}}
   %0 = tessera.strip_attention %q, %q, %q, %w, %w {pool = 4 : i64} : (tensor<1x2x10x16xf32>, tensor<1x2x10x16xf32>, tensor<1x2x10x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<1x2x10x16xf32>

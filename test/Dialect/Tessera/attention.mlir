@@ -58,6 +58,8 @@ func.func @kv_cache(%cache: tensor<1x2x64x16xf32>, %new: tensor<1x2x1x16xf32>, %
 func.func @composite(%q: tensor<1x2x96x32xf32>, %w: tensor<16x32xf32>) -> (tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>) {
   // CHECK: tessera.probsparse_attention %{{.*}}, %{{.*}}, %{{.*}} {causal, factor = 3 : i64, seed = 1 : i64}
   %0 = tessera.probsparse_attention %q, %q, %q {factor = 3 : i64, seed = 1 : i64, causal} : (tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>) -> tensor<1x2x96x32xf32>
+  // CHECK: tessera.probsparse_attention %{{.*}}, %{{.*}}, %{{.*}} {causal, sample_mean}
+  %2 = tessera.probsparse_attention %q, %q, %q {causal, sample_mean} : (tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>) -> tensor<1x2x96x32xf32>
   // CHECK: tessera.strip_attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {pool = 4 : i64}
   %1 = tessera.strip_attention %q, %q, %q, %w, %w {pool = 4 : i64} : (tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>) -> tensor<1x2x96x32xf32>
   return %0, %1 : tensor<1x2x96x32xf32>, tensor<1x2x96x32xf32>

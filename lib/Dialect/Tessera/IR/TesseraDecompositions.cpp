@@ -15,7 +15,10 @@
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 #include <cmath>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -63,17 +66,36 @@ static LogicalResult verifyQKV(Operation *op, Value q, Value k, Value v,
 // ProbSparseAttentionOp
 //===----------------------------------------------------------------------===//
 
+/// factor·⌈ln n⌉ clamped to n, as Informer computes both U_part and u
+/// (saturating: a factor too large for 64 bits gives n).
 static int64_t logBudget(int64_t factor, int64_t n) {
-  return std::min<int64_t>(n, factor * static_cast<int64_t>(
-                                           std::ceil(std::log(double(n)))));
+  if (n <= 1)
+    return 0;
+  auto lnCeil = static_cast<int64_t>(std::ceil(std::log(double(n))));
+  std::optional<int64_t> budget = llvm::checkedMul(factor, lnCeil);
+  return budget ? std::min(n, *budget) : n;
 }
 
 int64_t ProbSparseAttentionOp::getNumSampledKeys() {
-  return std::max<int64_t>(1, logBudget(getFactor(), shapeOf(getKey())[2]));
+  // Informer's U_part is 0 for Sk = 1 (and its max over no samples fails);
+  // the only key is sampled instead.
+  int64_t sk = shapeOf(getKey())[2];
+  return sk <= 0 ? 0 : std::max<int64_t>(1, logBudget(getFactor(), sk));
 }
 
 int64_t ProbSparseAttentionOp::getNumActiveQueries() {
-  return std::max<int64_t>(1, logBudget(getFactor(), shapeOf(getQuery())[2]));
+  // 0 for Sq = 1, as in Informer: every query is lazy.
+  return logBudget(getFactor(), shapeOf(getQuery())[2]);
+}
+
+/// The product of `dims` times `bytes`, or nullopt when it overflows int64.
+static std::optional<int64_t> checkedBytes(ArrayRef<int64_t> dims,
+                                           int64_t bytes) {
+  std::optional<int64_t> n = bytes;
+  for (int64_t d : dims)
+    if (n)
+      n = llvm::checkedMul(*n, d);
+  return n;
 }
 
 LogicalResult ProbSparseAttentionOp::verify() {
@@ -82,28 +104,57 @@ LogicalResult ProbSparseAttentionOp::verify() {
     return failure();
   if (static_cast<int64_t>(getFactor()) <= 0)
     return emitOpError("expects factor > 0");
-  if (shapeOf(getQuery())[3] != shapeOf(getKey())[3])
+  ArrayRef<int64_t> qs = shapeOf(getQuery()), ks = shapeOf(getKey()),
+                    vs = shapeOf(getValue());
+  if (qs[3] != ks[3])
     return emitOpError("expects query and key of the same head dimension");
-  if (getCausal() && shapeOf(getQuery())[2] != shapeOf(getKey())[2])
+  if (getCausal() && qs[2] != ks[2])
     return emitOpError("expects Sq == Sk with causal");
+  if (qs[2] == 0)
+    return emitOpError("expects at least one query (Sq > 0)");
+  if (ks[2] == 0)
+    return emitOpError("expects at least one key (Sk > 0)");
+  if (qs[3] == 0)
+    return emitOpError("expects a head dimension D > 0 (the scale is "
+                       "1/sqrt(D))");
+  if (qs[0] == 0 || qs[1] == 0 || vs[3] == 0)
+    return emitOpError("expects a non-zero batch, head count and value "
+                       "dimension (B, H, Dv > 0)");
+  // Every tensor the op and its decomposition hold must have a byte size
+  // (8 bytes an element covers f64 and the i64 sample table) that fits in
+  // int64, so that no size or offset computation can wrap.
+  int64_t b = qs[0], h = qs[1], sq = qs[2], sk = ks[2];
+  int64_t u = getNumSampledKeys(), top = getNumActiveQueries();
+  std::pair<StringRef, SmallVector<int64_t>> sizes[] = {
+      {"query", SmallVector<int64_t>(qs)},
+      {"key", SmallVector<int64_t>(ks)},
+      {"value", SmallVector<int64_t>(vs)},
+      {"result", {b, h, sq, vs[3]}},
+      {"sampled scores [B, H, Sq, U]", {b, h, sq, u}},
+      {"sampled-key table [Sq, U]", {sq, u}},
+      {"causal mask [B, H, u, Sk]", {b, h, top, sk}}};
+  for (auto &[what, dims] : sizes)
+    if (!checkedBytes(dims, 8))
+      return emitOpError("size overflow: the ")
+             << what << " would exceed 2^63 bytes";
   return success();
 }
 
-/// The sampler of the op description: splitmix64 seeded with `seed`, one
-/// draw per (query, sample) in row-major order, reduced modulo Sk.
-static SmallVector<int64_t> sampleKeys(uint64_t seed, int64_t sq, int64_t u,
-                                       int64_t sk) {
-  SmallVector<int64_t> idx;
-  uint64_t state = seed;
-  for (int64_t i = 0; i < sq * u; ++i) {
-    state += 0x9E3779B97F4A7C15ull;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    idx.push_back(static_cast<int64_t>(z % static_cast<uint64_t>(sk)));
-  }
-  return idx;
+/// splitmix64's output function (Steele, Lea, Flood 2014).
+static Value splitmixFinalize(OpBuilder &b, Location l, Value z) {
+  auto shiftXor = [&](Value x, int64_t s) {
+    Value c = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(s));
+    return arith::XOrIOp::create(b, l, x, arith::ShRUIOp::create(b, l, x, c))
+        .getResult();
+  };
+  auto mul = [&](Value x, uint64_t m) {
+    Value c = arith::ConstantOp::create(
+        b, l, b.getI64IntegerAttr(static_cast<int64_t>(m)));
+    return arith::MulIOp::create(b, l, x, c).getResult();
+  };
+  z = mul(shiftXor(z, 30), 0xBF58476D1CE4E5B9ull);
+  z = mul(shiftXor(z, 27), 0x94D049BB133111EBull);
+  return shiftXor(z, 31);
 }
 
 LogicalResult ProbSparseAttentionOp::decompose(RewriterBase &rewriter) {
@@ -114,105 +165,31 @@ LogicalResult ProbSparseAttentionOp::decompose(RewriterBase &rewriter) {
   ArrayRef<int64_t> qs = shapeOf(q), ks = shapeOf(k), vs = shapeOf(v);
   int64_t b = qs[0], h = qs[1], sq = qs[2], d = qs[3], sk = ks[2], dv = vs[3];
   int64_t nu = getNumSampledKeys(), top = getNumActiveQueries();
+  bool sampleMean = getSampleMean();
   Type et = elementTypeOf(q);
   Type i64 = rewriter.getI64Type();
-  auto index = [&](OpBuilder &nb, Location l, Value x) {
-    return arith::IndexCastOp::create(nb, l, nb.getIndexType(), x).getResult();
+  auto i64c = [](OpBuilder &nb, Location l, int64_t x) {
+    return arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(x)).getResult();
+  };
+  auto i64Index = [&](OpBuilder &nb, Location l, unsigned dim) {
+    return arith::IndexCastOp::create(nb, l, i64, linalg::IndexOp::create(nb, l, dim))
+        .getResult();
+  };
+  // An i64 index clamped into [0, n): whatever the data, no access derived
+  // from it can leave its tensor.
+  auto clampedIndex = [&](OpBuilder &nb, Location l, Value x, int64_t n) {
+    Value c = arith::MaxSIOp::create(nb, l, x, i64c(nb, l, 0));
+    c = arith::MinSIOp::create(nb, l, c, i64c(nb, l, n - 1));
+    return arith::IndexCastOp::create(nb, l, nb.getIndexType(), c).getResult();
   };
   auto fillInt = [&](ArrayRef<int64_t> shape, int64_t value) {
-    Value c = arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(value));
-    return linalg::FillOp::create(rewriter, loc, c, g.empty(shape, i64)).getResult(0);
+    return linalg::FillOp::create(rewriter, loc, i64c(rewriter, loc, value),
+                                  g.empty(shape, i64))
+        .getResult(0);
   };
 
-  // 1. Scores against the sampled keys: [B, H, Sq, U].
-  SmallVector<int64_t> samples = sampleKeys(getSeed(), sq, nu, sk);
-  auto idxType = RankedTensorType::get({sq, nu}, i64);
-  Value idx = arith::ConstantOp::create(
-      rewriter, loc, idxType, DenseElementsAttr::get(idxType, ArrayRef<int64_t>(samples)));
-  Value sampled = g.generic(
-      5, {4}, {q, idx}, {{0, 1, 2, 4}, {2, 3}}, {g.filled({b, h, sq, nu}, et, 0.0)},
-      {{0, 1, 2, 3}}, [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value kv = tensor::ExtractOp::create(
-            nb, l, k,
-            ValueRange{linalg::IndexOp::create(nb, l, 0), linalg::IndexOp::create(nb, l, 1),
-                       index(nb, l, a[1]), linalg::IndexOp::create(nb, l, 4)});
-        Value p = arith::MulFOp::create(nb, l, a[0], kv);
-        return SmallVector<Value>{arith::AddFOp::create(nb, l, a[2], p)};
-      })[0];
-
-  // 2. Sparsity measure M = max - mean over the samples: [B, H, Sq].
-  SmallVector<int64_t> rowShape = {b, h, sq};
-  Value rowMax = g.generic(4, {3}, {sampled}, {{0, 1, 2, 3}},
-                           {g.filled(rowShape, et, -INFINITY)}, {{0, 1, 2}},
-                           [&](OpBuilder &nb, Location l, ValueRange a) {
-                             return SmallVector<Value>{
-                                 arith::MaximumFOp::create(nb, l, a[0], a[1])};
-                           })[0];
-  Value measure = g.generic(
-      4, {3}, {sampled}, {{0, 1, 2, 3}}, {rowMax}, {{0, 1, 2}},
-      [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value share = arith::DivFOp::create(
-            nb, l, a[0], arith::ConstantOp::create(nb, l, nb.getFloatAttr(et, nu)));
-        return SmallVector<Value>{arith::SubFOp::create(nb, l, a[1], share)};
-      })[0];
-
-  // 3. Rank of each query by M (descending, ties to the lower index).
-  Value rank = g.generic(
-      4, {3}, {measure, measure}, {{0, 1, 2}, {0, 1, 3}}, {fillInt(rowShape, 0)},
-      {{0, 1, 2}}, [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value greater = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, a[1], a[0]);
-        Value equal = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, a[1], a[0]);
-        Value before = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
-                                             linalg::IndexOp::create(nb, l, 3),
-                                             linalg::IndexOp::create(nb, l, 2));
-        Value beats = arith::OrIOp::create(
-            nb, l, greater, arith::AndIOp::create(nb, l, equal, before));
-        Value one = arith::ExtUIOp::create(nb, l, i64, beats);
-        return SmallVector<Value>{arith::AddIOp::create(nb, l, a[2], one)};
-      })[0];
-
-  // 4. The query in each of the top slots: [B, H, u].
-  Value selected = g.generic(
-      4, {3}, {rank}, {{0, 1, 3}}, {fillInt({b, h, top}, 0)}, {{0, 1, 2}},
-      [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value slot = arith::IndexCastOp::create(nb, l, i64, linalg::IndexOp::create(nb, l, 2));
-        Value qi = arith::IndexCastOp::create(nb, l, i64, linalg::IndexOp::create(nb, l, 3));
-        Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, a[0], slot);
-        Value zero = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(0));
-        Value add = arith::SelectOp::create(nb, l, hit, qi, zero);
-        return SmallVector<Value>{arith::AddIOp::create(nb, l, a[1], add)};
-      })[0];
-
-  // 5. Full attention for the gathered top queries.
-  Value qTop = g.generic(
-      4, {}, {selected}, {{0, 1, 2}}, {g.empty({b, h, top, d}, et)}, {{0, 1, 2, 3}},
-      [&](OpBuilder &nb, Location l, ValueRange a) {
-        return SmallVector<Value>{tensor::ExtractOp::create(
-            nb, l, q,
-            ValueRange{linalg::IndexOp::create(nb, l, 0), linalg::IndexOp::create(nb, l, 1),
-                       index(nb, l, a[0]), linalg::IndexOp::create(nb, l, 3)})};
-      })[0];
-  auto attType = RankedTensorType::get({b, h, top, dv}, et);
-  Value attended;
-  if (getCausal()) {
-    Value keep = g.generic(
-        4, {}, {selected}, {{0, 1, 2}},
-        {g.empty({b, h, top, sk}, rewriter.getI1Type())}, {{0, 1, 2, 3}},
-        [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value kpos = arith::IndexCastOp::create(nb, l, i64, linalg::IndexOp::create(nb, l, 3));
-          return SmallVector<Value>{
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, kpos, a[0])};
-        })[0];
-    attended = AttentionOp::create(rewriter, loc, attType, qTop,
-                                   k, v, keep, Value(), Value(), FloatAttr(),
-                                   MaskAttrInterface(), DenseI64ArrayAttr());
-  } else {
-    attended = AttentionOp::create(rewriter, loc, attType, qTop, k, v, Value(),
-                                   Value(), Value(), FloatAttr(), MaskAttrInterface(),
-                                   DenseI64ArrayAttr());
-  }
-
-  // 6. mean(V) (cumulative when causal) for the lazy queries, then merge.
+  // 1. Lazy queries: mean(V), or with `causal` the cumulative sum of V up to
+  //    the query's position (cumulative mean with `sample_mean`).
   Value base;
   if (getCausal()) {
     base = g.generic(
@@ -221,40 +198,160 @@ LogicalResult ProbSparseAttentionOp::decompose(RewriterBase &rewriter) {
           Value qi = linalg::IndexOp::create(nb, l, 2);
           Value ki = linalg::IndexOp::create(nb, l, 4);
           Value in = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, ki, qi);
-          Value n = arith::UIToFPOp::create(
-              nb, l, et,
-              arith::IndexCastOp::create(
-                  nb, l, i64,
-                  arith::AddIOp::create(nb, l, qi, arith::ConstantIndexOp::create(nb, l, 1))));
-          Value share = arith::DivFOp::create(nb, l, a[0], n);
+          Value share = a[0];
+          if (sampleMean) {
+            Value n = arith::UIToFPOp::create(
+                nb, l, et,
+                arith::AddIOp::create(nb, l, i64Index(nb, l, 2), i64c(nb, l, 1)));
+            share = arith::DivFOp::create(nb, l, a[0], n);
+          }
           Value zero = arith::ConstantOp::create(nb, l, nb.getFloatAttr(et, 0.0));
           return SmallVector<Value>{arith::AddFOp::create(
               nb, l, a[1], arith::SelectOp::create(nb, l, in, share, zero))};
         })[0];
   } else {
-    Value mean = g.generic(
+    Value sum = g.generic(
         4, {2}, {v}, {{0, 1, 2, 3}}, {g.filled({b, h, dv}, et, 0.0)}, {{0, 1, 3}},
         [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value share = arith::DivFOp::create(
-              nb, l, a[0], arith::ConstantOp::create(nb, l, nb.getFloatAttr(et, sk)));
-          return SmallVector<Value>{arith::AddFOp::create(nb, l, a[1], share)};
+          return SmallVector<Value>{arith::AddFOp::create(nb, l, a[0], a[1])};
         })[0];
-    base = g.generic(4, {}, {mean}, {{0, 1, 3}}, {g.empty({b, h, sq, dv}, et)},
-                     {{0, 1, 2, 3}}, [](OpBuilder &, Location, ValueRange a) {
-                       return SmallVector<Value>{a[0]};
+    base = g.generic(4, {}, {sum}, {{0, 1, 3}}, {g.empty({b, h, sq, dv}, et)},
+                     {{0, 1, 2, 3}}, [&](OpBuilder &nb, Location l, ValueRange a) {
+                       return SmallVector<Value>{arith::DivFOp::create(
+                           nb, l, a[0],
+                           arith::ConstantOp::create(nb, l, nb.getFloatAttr(et, sk)))};
                      })[0];
   }
+  if (top == 0) {
+    // Sq = 1: Informer selects no query.
+    rewriter.replaceOp(*this, base);
+    return success();
+  }
+
+  // 2. The sampled keys [Sq, U], computed at run time (no compile-time
+  //    table): sample j of query i is
+  //    splitmix64_out(seed + (i·U + j + 1)·0x9E3779B97F4A7C15) mod Sk.
+  Value idx = g.generic(
+      2, {}, {}, {}, {g.empty({sq, nu}, i64)}, {{0, 1}},
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        Value n = arith::AddIOp::create(
+            nb, l, arith::MulIOp::create(nb, l, i64Index(nb, l, 0), i64c(nb, l, nu)),
+            arith::AddIOp::create(nb, l, i64Index(nb, l, 1), i64c(nb, l, 1)));
+        Value state = arith::AddIOp::create(
+            nb, l, i64c(nb, l, static_cast<int64_t>(getSeed())),
+            arith::MulIOp::create(
+                nb, l, n,
+                i64c(nb, l, static_cast<int64_t>(0x9E3779B97F4A7C15ull))));
+        Value z = splitmixFinalize(nb, l, state);
+        return SmallVector<Value>{arith::RemUIOp::create(nb, l, z, i64c(nb, l, sk))};
+      })[0];
+
+  // 3. Unscaled scores against the sampled keys: [B, H, Sq, U].
+  Value sampled = g.generic(
+      5, {4}, {q, idx}, {{0, 1, 2, 4}, {2, 3}}, {g.filled({b, h, sq, nu}, et, 0.0)},
+      {{0, 1, 2, 3}}, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value kv = tensor::ExtractOp::create(
+            nb, l, k,
+            ValueRange{linalg::IndexOp::create(nb, l, 0), linalg::IndexOp::create(nb, l, 1),
+                       clampedIndex(nb, l, a[1], sk), linalg::IndexOp::create(nb, l, 4)});
+        Value p = arith::MulFOp::create(nb, l, a[0], kv);
+        return SmallVector<Value>{arith::AddFOp::create(nb, l, a[2], p)};
+      })[0];
+
+  // 4. Sparsity measure M = max - sum / Sk (Informer), or max - sum / U with
+  //    `sample_mean`: [B, H, Sq]. NaN propagates into M.
+  SmallVector<int64_t> rowShape = {b, h, sq};
+  Value rowMax = g.generic(4, {3}, {sampled}, {{0, 1, 2, 3}},
+                           {g.filled(rowShape, et, -INFINITY)}, {{0, 1, 2}},
+                           [&](OpBuilder &nb, Location l, ValueRange a) {
+                             return SmallVector<Value>{
+                                 arith::MaximumFOp::create(nb, l, a[0], a[1])};
+                           })[0];
+  Value rowSum = g.generic(4, {3}, {sampled}, {{0, 1, 2, 3}},
+                           {g.filled(rowShape, et, 0.0)}, {{0, 1, 2}},
+                           [&](OpBuilder &nb, Location l, ValueRange a) {
+                             return SmallVector<Value>{
+                                 arith::AddFOp::create(nb, l, a[0], a[1])};
+                           })[0];
+  double divisor = sampleMean ? double(nu) : double(sk);
+  Value measure = g.elementwise(
+      {rowMax, rowSum}, rowShape, et, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value share = arith::DivFOp::create(
+            nb, l, a[1], arith::ConstantOp::create(nb, l, nb.getFloatAttr(et, divisor)));
+        return arith::SubFOp::create(nb, l, a[0], share).getResult();
+      });
+
+  // 5. Rank of each query: the number of queries that precede it in the
+  //    strict total order "NaN first, then larger M, ties to the lower
+  //    index" (NaN ranks highest, as in torch.topk). The ranks of a (b, h)
+  //    row are a permutation of 0 .. Sq-1.
+  Value rank = g.generic(
+      4, {3}, {measure, measure}, {{0, 1, 2}, {0, 1, 3}}, {fillInt(rowShape, 0)},
+      {{0, 1, 2}}, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value mine = a[0], other = a[1];
+        Value mineNan = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, mine, mine);
+        Value otherNan = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, other, other);
+        Value greater = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, other, mine);
+        Value equal = arith::OrIOp::create(
+            nb, l, arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, other, mine),
+            arith::AndIOp::create(nb, l, mineNan, otherNan));
+        Value before = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                             linalg::IndexOp::create(nb, l, 3),
+                                             linalg::IndexOp::create(nb, l, 2));
+        Value trueV = arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
+        Value nanBeats = arith::AndIOp::create(
+            nb, l, otherNan, arith::XOrIOp::create(nb, l, mineNan, trueV));
+        Value beats = arith::OrIOp::create(
+            nb, l, arith::OrIOp::create(nb, l, nanBeats, greater),
+            arith::AndIOp::create(nb, l, equal, before));
+        Value one = arith::ExtUIOp::create(nb, l, i64, beats);
+        return SmallVector<Value>{arith::AddIOp::create(nb, l, a[2], one)};
+      })[0];
+
+  // 6. The query in each top slot: [B, H, u]. Exactly one query has each
+  //    rank, so the sum picks it; it is clamped anyway before any use.
+  Value selected = g.generic(
+      4, {3}, {rank}, {{0, 1, 3}}, {fillInt({b, h, top}, 0)}, {{0, 1, 2}},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, a[0],
+                                          i64Index(nb, l, 2));
+        Value add = arith::SelectOp::create(nb, l, hit, i64Index(nb, l, 3), i64c(nb, l, 0));
+        return SmallVector<Value>{arith::AddIOp::create(nb, l, a[1], add)};
+      })[0];
+
+  // 7. Full attention (scale 1/sqrt(D)) for the gathered top queries.
+  Value qTop = g.generic(
+      4, {}, {selected}, {{0, 1, 2}}, {g.empty({b, h, top, d}, et)}, {{0, 1, 2, 3}},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        return SmallVector<Value>{tensor::ExtractOp::create(
+            nb, l, q,
+            ValueRange{linalg::IndexOp::create(nb, l, 0), linalg::IndexOp::create(nb, l, 1),
+                       clampedIndex(nb, l, a[0], sq), linalg::IndexOp::create(nb, l, 3)})};
+      })[0];
+  auto attType = RankedTensorType::get({b, h, top, dv}, et);
+  Value keep;
+  if (getCausal())
+    keep = g.generic(
+        4, {}, {selected}, {{0, 1, 2}},
+        {g.empty({b, h, top, sk}, rewriter.getI1Type())}, {{0, 1, 2, 3}},
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          return SmallVector<Value>{arith::CmpIOp::create(
+              nb, l, arith::CmpIPredicate::sle, i64Index(nb, l, 3), a[0])};
+        })[0];
+  Value attended = AttentionOp::create(rewriter, loc, attType, qTop, k, v, keep,
+                                       Value(), Value(), FloatAttr(),
+                                       MaskAttrInterface(), DenseI64ArrayAttr());
+
+  // 8. Merge: a query of rank r < u takes slot r of the attention output.
   Value out = g.generic(
       4, {}, {rank, base}, {{0, 1, 2}, {0, 1, 2, 3}}, {g.empty({b, h, sq, dv}, et)},
       {{0, 1, 2, 3}}, [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value topC = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(top));
-        Value active = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, a[0], topC);
-        Value last = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(top - 1));
-        Value slot = index(nb, l, arith::MinSIOp::create(nb, l, a[0], last));
+        Value active = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, a[0],
+                                             i64c(nb, l, top));
         Value att = tensor::ExtractOp::create(
             nb, l, attended,
             ValueRange{linalg::IndexOp::create(nb, l, 0), linalg::IndexOp::create(nb, l, 1),
-                       slot, linalg::IndexOp::create(nb, l, 3)});
+                       clampedIndex(nb, l, a[0], top), linalg::IndexOp::create(nb, l, 3)});
         return SmallVector<Value>{arith::SelectOp::create(nb, l, active, att, a[1])};
       })[0];
   rewriter.replaceOp(*this, out);

@@ -597,7 +597,17 @@ void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
             at.push_back(arith::AddIOp::create(b, k0, col));
             add = vector::LoadOp::create(b, vec(et), a.mask, at);
           }
-          s = arith::AddFOp::create(b, s, add);
+          if (cast<ShapedType>(op.getExplicitMask().getType())
+                  .getElementType()
+                  .isInteger(1)) {
+            // A key an i1 mask excludes contributes nothing whatever its
+            // score (NaN + -inf would be NaN): select, don't add.
+            Value ninf = splat(b, f32(b, -INFINITY));
+            Value off = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, add, ninf);
+            s = arith::SelectOp::create(b, off, ninf, s);
+          } else {
+            s = arith::AddFOp::create(b, s, add);
+          }
         }
         vector::StoreOp::create(b, s, sBuf, ValueRange{row, col});
       }

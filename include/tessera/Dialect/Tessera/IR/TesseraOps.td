@@ -260,7 +260,8 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
       op is isolated from above); it is inlined, vectorised, into the
       innermost loop.
     * `mask(%m)`: an explicit tensor broadcastable to [B, Hq, Sq, Sk], either
-      i1 (true = attend) or of the element type (added to the score).
+      i1 (true = attend; an excluded key's score is -inf whatever its value,
+      NaN included) or of the element type (added to the score).
     * `mask` attribute (`#tessera.causal`, `#tessera.sliding_window<...>`,
       `#tessera.block_causal<...>`, `#tessera.block_diagonal<...>`,
       `#tessera.neighborhood_2d<...>`, `#tessera.all_of<[...]>`,
@@ -322,16 +323,62 @@ def Tessera_ProbSparseAttentionOp : Tessera_Op<"probsparse_attention",
     [Pure, DeclareOpInterfaceMethods<Tessera_DecomposableOpInterface>]> {
   let summary = "ProbSparse self-attention (Informer)";
   let description = [{
-    Informer's ProbSparse attention on Q [B, H, Sq, D], K [B, H, Sk, D],
-    V [B, H, Sk, Dv]:
-    1. each query scores U = min(Sk, factor·⌈ln Sk⌉) keys drawn by a
-       deterministic sampler seeded with `seed` (the same keys for every
-       batch and head, as in Informer);
-    2. its sparsity measure is M(q) = max − mean of those sampled scores;
-    3. the u = min(Sq, factor·⌈ln Sq⌉) queries with the largest M (ties to
-       the lower index) get full softmax attention (causal when `causal`);
-    4. every other query outputs mean(V) over the keys, or with `causal` the
-       cumulative mean of V up to its own position.
+    Informer's ProbSparse attention (`ProbAttention` in the official
+    implementation, zhouhaoyi/Informer2020 `models/attn.py`) on Q
+    [B, H, Sq, D], K [B, H, Sk, D], V [B, H, Sk, Dv]; the result is
+    [B, H, Sq, Dv]. By default it computes what the official code computes,
+    except for the key sampler (run-time random there, deterministic here):
+    1. Budgets: U = min(Sk, factor·⌈ln Sk⌉) sampled keys per query and
+       u = min(Sq, factor·⌈ln Sq⌉) active queries (natural log, computed in
+       double; a product too large for 64 bits saturates to Sk or Sq).
+       Sq = 1 gives u = 0 (every query is lazy), as in Informer. Sk = 1
+       gives U = 1 (the official code has U = 0 there and fails on an empty
+       maximum).
+    2. Sampler: query `i` scores the keys `idx[i][j]`, j = 0 … U-1, drawn with
+       replacement. With n = i·U + j + 1 and all arithmetic modulo 2^64
+       (`seed` read as unsigned 64-bit):
+       `z = seed + n·0x9E3779B97F4A7C15`,
+       `z = (z ^ (z >> 30))·0xBF58476D1CE4E5B9`,
+       `z = (z ^ (z >> 27))·0x94D049BB133111EB`,
+       `idx[i][j] = (z ^ (z >> 31)) mod Sk` — the n-th output of splitmix64
+       seeded with `seed`, the draws taken row by row. The same keys serve
+       every batch and head (Informer's `torch.randint(L_K, (L_Q, U))`
+       likewise). The table is computed in the generated code, not at
+       compile time.
+    3. Sparsity: with the unscaled sampled scores s_j = q_i·k_idx[i][j],
+       M(q_i) = max_j s_j − (Σ_j s_j) / Sk (the sum over the U samples
+       divided by the full key length, as in Informer).
+    4. Selection: the u queries first in the strict total order "NaN before
+       any number, then larger M first, ties (equal M, or both NaN) to the
+       lower index". NaN ranks highest, as in `torch.topk`; M is NaN when a
+       sampled score is NaN (a NaN in the query row or in a sampled key
+       row) or infinities cancel. Each selected query appears exactly once,
+       and every index derived from the data is clamped into its tensor, so
+       no input can cause an out-of-bounds access.
+    5. Selected queries get softmax attention over all keys with scale
+       1/sqrt(D), Informer's default (with `causal`, over keys 0 … i only:
+       a NaN or Inf in a later key row cannot reach query i).
+    6. Lazy queries output mean(V) over the keys, or with `causal` the
+       cumulative sum Σ_{j ≤ i} v_j (Informer's `V.cumsum(dim=-2)`).
+
+    `sample_mean` selects the alternative form: M = max − mean of the U
+    sampled scores (divided by U, not Sk), and with `causal` lazy queries
+    output the cumulative mean (Σ_{j ≤ i} v_j) / (i + 1). Non-causal lazy
+    queries output mean(V) in both forms.
+
+    `causal` requires Sq == Sk. The verifier rejects Sq = 0, Sk = 0, D = 0,
+    B, H or Dv = 0, factor ≤ 0, and any tensor the op or its decomposition holds (Q, K, V,
+    the result, the [Sq, U] sample table, the [B, H, Sq, U] sampled scores,
+    the [B, H, u, Sk] causal mask) whose size at 8 bytes an element
+    exceeds 2^63 − 1 bytes; the decomposition holds no compile-time tables,
+    so compile time and memory do not depend on the sizes.
+
+    NaN propagates only where it is used: a NaN query row makes that
+    query's M NaN, so it is selected (when u ≥ 1) and its output row is
+    NaN; a NaN key row makes NaN the output of every selected query that
+    attends it, and the M of the queries that sampled it. Lazy outputs
+    depend on V alone.
+
     It decomposes (`tessera-decompose`) into `tessera.attention` on the
     gathered top-u queries plus linalg gathers and reductions.
 
@@ -346,7 +393,7 @@ def Tessera_ProbSparseAttentionOp : Tessera_Op<"probsparse_attention",
                        Tessera_FloatTensor:$value,
                        DefaultValuedAttr<I64Attr, "5">:$factor,
                        DefaultValuedAttr<I64Attr, "0">:$seed,
-                       UnitAttr:$causal);
+                       UnitAttr:$causal, UnitAttr:$sample_mean);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value attr-dict `:` functional-type(operands, results)
