@@ -32,6 +32,23 @@ func.func @mask_shape(%q: tensor<1x2x4x16xf32>, %m: tensor<1x3x4x4xi1>) -> tenso
 
 // -----
 
+// Broadcasting aligns trailing dimensions: a rank-2 mask is [Sq, Sk].
+func.func @mask_rank2_shape(%q: tensor<1x2x4x16xf32>, %k: tensor<1x2x6x16xf32>, %m: tensor<4x4xi1>) -> tensor<1x2x4x16xf32> {
+  // expected-error @+1 {{'tessera.attention' op expects an explicit mask broadcastable to [1, 2, 4, 6], got [4, 4]}}
+  %0 = tessera.attention %q, %k, %k mask(%m) : (tensor<1x2x4x16xf32>, tensor<1x2x6x16xf32>, tensor<1x2x6x16xf32>, tensor<4x4xi1>) -> tensor<1x2x4x16xf32>
+  return %0 : tensor<1x2x4x16xf32>
+}
+
+// -----
+
+func.func @mask_rank5(%q: tensor<1x2x4x16xf32>, %m: tensor<1x1x2x4x4xf32>) -> tensor<1x2x4x16xf32> {
+  // expected-error @+1 {{'tessera.attention' op expects an explicit mask broadcastable to [1, 2, 4, 4], got [1, 1, 2, 4, 4]}}
+  %0 = tessera.attention %q, %q, %q mask(%m) : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x1x2x4x4xf32>) -> tensor<1x2x4x16xf32>
+  return %0 : tensor<1x2x4x16xf32>
+}
+
+// -----
+
 func.func @block_index_sizes(%q: tensor<1x1x32x16xf32>, %bi: tensor<1x1x2x2xi32>) -> tensor<1x1x32x16xf32> {
   // expected-error @+1 {{'tessera.attention' op expects block_sizes with a block_index operand}}
   %0 = tessera.attention %q, %q, %q block_index(%bi) : (tensor<1x1x32x16xf32>, tensor<1x1x32x16xf32>, tensor<1x1x32x16xf32>, tensor<1x1x2x2xi32>) -> tensor<1x1x32x16xf32>
