@@ -15,3 +15,30 @@ func.func @negative_f16(%q: tensor<1x1x8x16xf16>) -> tensor<1x1x8x16xf16> {
   %0 = tessera.attention %q, %q, %q : (tensor<1x1x8x16xf16>, tensor<1x1x8x16xf16>, tensor<1x1x8x16xf16>) -> tensor<1x1x8x16xf16>
   return %0 : tensor<1x1x8x16xf16>
 }
+
+// -----
+
+func.func @empty_keys(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x0x16xf32>) -> tensor<1x1x8x16xf32> {
+  // expected-error @+1 {{'tessera.attention' op cannot be lowered: empty key or head dimension}}
+  %0 = tessera.attention %q, %k, %k : (tensor<1x1x8x16xf32>, tensor<1x1x0x16xf32>, tensor<1x1x0x16xf32>) -> tensor<1x1x8x16xf32>
+  return %0 : tensor<1x1x8x16xf32>
+}
+
+// -----
+
+// Sequence lengths past 2^40 verify (the tensors stay under 2^62 bytes); the
+// lowering refuses them instead of overflowing its size arithmetic.
+func.func @huge_sequence(%q: tensor<1x1x2199023255552x16xf32>) -> tensor<1x1x2199023255552x16xf32> {
+  // expected-error @+1 {{'tessera.attention' op cannot be lowered: operand dimension 2199023255552 exceeds the supported maximum of 2^40}}
+  %0 = tessera.attention %q, %q, %q {mask = #tessera.causal} : (tensor<1x1x2199023255552x16xf32>, tensor<1x1x2199023255552x16xf32>, tensor<1x1x2199023255552x16xf32>) -> tensor<1x1x2199023255552x16xf32>
+  return %0 : tensor<1x1x2199023255552x16xf32>
+}
+
+// -----
+
+// Dv = 100000 needs 1.6 MB of accumulators per task even at 4 query rows.
+func.func @huge_value_dim(%q: tensor<1x1x8x16xf32>, %v: tensor<1x1x8x100000xf32>) -> tensor<1x1x8x100000xf32> {
+  // expected-error @+1 {{'tessera.attention' op cannot be lowered: a value head dimension of 100000 needs more than 1048576 bytes of scratch per task}}
+  %0 = tessera.attention %q, %q, %v : (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x100000xf32>) -> tensor<1x1x8x100000xf32>
+  return %0 : tensor<1x1x8x100000xf32>
+}

@@ -115,7 +115,9 @@ def dit_block(I, heads=6):
 
 
 # Attention masks as NumPy predicates over (query position, key position)
-# arrays, written from the definitions in the dialect docs.
+# arrays, written from the definitions in the dialect docs. full_attention
+# passes positions as arrays of Python ints, so the arithmetic is exact for
+# any 64-bit mask parameter.
 def causal():
     return lambda q, k: k <= q
 
@@ -140,11 +142,13 @@ def neighborhood_2d(height, width, radius_h, radius_w):
 
 
 def all_of(*masks):
-    return lambda q, k: np.logical_and.reduce([m(q, k) for m in masks])
+    return lambda q, k: np.logical_and.reduce(
+        [np.asarray(m(q, k), bool) for m in masks])
 
 
 def any_of(*masks):
-    return lambda q, k: np.logical_or.reduce([m(q, k) for m in masks])
+    return lambda q, k: np.logical_or.reduce(
+        [np.asarray(m(q, k), bool) for m in masks])
 
 
 def full_attention(q, k, v, scale=None, mask=None, q_offset=None,
@@ -153,8 +157,16 @@ def full_attention(q, k, v, scale=None, mask=None, q_offset=None,
     """Materialises every score: the reference for tessera.attention.
 
     mask: predicate on positions; score_mod(s, b, h, qpos, kpos) on
-    broadcast arrays; explicit_mask: bool (True = attend) or additive;
-    block_index: [B|1, H|1, nQB, N] key-block lists (-1 ends a list)."""
+    broadcast arrays; explicit_mask: bool (True = attend) or additive,
+    broadcast against [B, H, Sq, Sk] as in NumPy; block_index: [B|1, H|1,
+    nQB, N] key-block lists (-1 ends a list).
+
+    A key is masked for a query when the mask predicate, a False entry of a
+    bool mask, a -inf entry of an additive mask, block_index or a -inf
+    score_mod result exclude it. Only unmasked keys enter the softmax and
+    P·V, so a masked key's k and v (NaN, Inf) never matter, while a NaN in
+    an unmasked one makes that query's row NaN. Rows with no unmasked key
+    are 0."""
     b, hq, sq, d = q.shape
     hkv, sk = k.shape[1], k.shape[2]
     k = np.repeat(k, hq // hkv, axis=1)
@@ -162,21 +174,28 @@ def full_attention(q, k, v, scale=None, mask=None, q_offset=None,
     if scale is None:
         scale = 1.0 / math.sqrt(d)
     shift = sk - sq if q_offset is None else int(q_offset)
+    shift = max(-2**61, min(shift, 2**61))  # the op clamps q_offset
     qpos = (np.arange(sq) + shift)[:, None]
     kpos = np.arange(sk)[None, :]
-    s = scale * (q @ np.swapaxes(k, -1, -2))
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = scale * (q @ np.swapaxes(k, -1, -2))
+    allowed = np.ones(s.shape, bool)
     if score_mod is not None:
         bi = np.arange(b)[:, None, None, None]
         hi = np.arange(hq)[None, :, None, None]
         s = score_mod(s, bi, hi, qpos[None, None], kpos[None, None])
+        allowed &= s != -np.inf
     if explicit_mask is not None:
         if explicit_mask.dtype == bool:
-            s = np.where(explicit_mask, s, -np.inf)
+            allowed &= np.broadcast_to(explicit_mask, s.shape)
         else:
-            s = s + explicit_mask
-    allowed = np.ones(s.shape, bool)
+            ninf = explicit_mask == -np.inf
+            allowed &= ~np.broadcast_to(ninf, s.shape)
+            s = s + np.where(ninf, 0.0, explicit_mask)
     if mask is not None:
-        allowed &= np.broadcast_to(mask(qpos, kpos), s.shape)
+        exact_q, exact_k = qpos.astype(object), kpos.astype(object)
+        allowed &= np.broadcast_to(np.asarray(mask(exact_q, exact_k), bool),
+                                   s.shape)
     if block_index is not None:
         bq, bk = block_sizes
         visit = np.zeros(s.shape, bool)
@@ -189,13 +208,18 @@ def full_attention(q, k, v, scale=None, mask=None, q_offset=None,
                             break
                         visit[bb, h, qb * bq:(qb + 1) * bq, kb * bk:(kb + 1) * bk] = True
         allowed &= visit
-    s = np.where(allowed, s, -np.inf)
-    out = np.zeros(s.shape[:-1] + (v.shape[-1],))
-    rowmax = s.max(axis=-1, keepdims=True)
-    live = np.isfinite(rowmax[..., 0])
-    e = np.where(np.isfinite(s), np.exp(s - np.where(np.isfinite(rowmax), rowmax, 0)), 0.0)
-    p = e / np.where(live[..., None], e.sum(axis=-1, keepdims=True), 1.0)
-    out = p @ v
+    live = allowed.any(axis=-1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = np.where(allowed, s, -np.inf)
+        rowmax = s.max(axis=-1, keepdims=True)  # NaN if an unmasked score is
+        e = np.where(allowed, np.exp(s - np.where(rowmax == -np.inf, 0.0, rowmax)), 0.0)
+        den = e.sum(axis=-1, keepdims=True)
+        p = e / np.where(den == 0, 1.0, den)
+        if np.isfinite(v).all():
+            out = p @ v  # p is exactly 0 for masked keys
+        else:
+            prod = p[..., None] * v[:, :, None, :, :]
+            out = np.where(allowed[..., None], prod, 0.0).sum(axis=-2)
     return np.where(live[..., None], out, 0.0)
 
 

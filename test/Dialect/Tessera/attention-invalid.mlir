@@ -32,6 +32,23 @@ func.func @mask_shape(%q: tensor<1x2x4x16xf32>, %m: tensor<1x3x4x4xi1>) -> tenso
 
 // -----
 
+// Broadcasting aligns trailing dimensions: a rank-2 mask is [Sq, Sk].
+func.func @mask_rank2_shape(%q: tensor<1x2x4x16xf32>, %k: tensor<1x2x6x16xf32>, %m: tensor<4x4xi1>) -> tensor<1x2x4x16xf32> {
+  // expected-error @+1 {{'tessera.attention' op expects an explicit mask broadcastable to [1, 2, 4, 6], got [4, 4]}}
+  %0 = tessera.attention %q, %k, %k mask(%m) : (tensor<1x2x4x16xf32>, tensor<1x2x6x16xf32>, tensor<1x2x6x16xf32>, tensor<4x4xi1>) -> tensor<1x2x4x16xf32>
+  return %0 : tensor<1x2x4x16xf32>
+}
+
+// -----
+
+func.func @mask_rank5(%q: tensor<1x2x4x16xf32>, %m: tensor<1x1x2x4x4xf32>) -> tensor<1x2x4x16xf32> {
+  // expected-error @+1 {{'tessera.attention' op expects an explicit mask broadcastable to [1, 2, 4, 4], got [1, 1, 2, 4, 4]}}
+  %0 = tessera.attention %q, %q, %q mask(%m) : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x1x2x4x4xf32>) -> tensor<1x2x4x16xf32>
+  return %0 : tensor<1x2x4x16xf32>
+}
+
+// -----
+
 func.func @block_index_sizes(%q: tensor<1x1x32x16xf32>, %bi: tensor<1x1x2x2xi32>) -> tensor<1x1x32x16xf32> {
   // expected-error @+1 {{'tessera.attention' op expects block_sizes with a block_index operand}}
   %0 = tessera.attention %q, %q, %q block_index(%bi) : (tensor<1x1x32x16xf32>, tensor<1x1x32x16xf32>, tensor<1x1x32x16xf32>, tensor<1x1x2x2xi32>) -> tensor<1x1x32x16xf32>
@@ -266,7 +283,7 @@ func.func @probsparse_empty_batch(%q: tensor<0x2x8x16xf32>) -> tensor<0x2x8x16xf
 
 // 2^62 queries of 4 floats: 2^64 elements, more than 2^63 bytes.
 func.func @probsparse_size_overflow(%q: tensor<1x1x4611686018427387904x4xf32>) -> tensor<1x1x4611686018427387904x4xf32> {
-  // expected-error @+1 {{'tessera.probsparse_attention' op size overflow: the query would exceed 2^63 bytes}}
+  // expected-error @+1 {{'tessera.probsparse_attention' op expects tensors of at most 2^62 bytes}}
   %0 = tessera.probsparse_attention %q, %q, %q : (tensor<1x1x4611686018427387904x4xf32>, tensor<1x1x4611686018427387904x4xf32>, tensor<1x1x4611686018427387904x4xf32>) -> tensor<1x1x4611686018427387904x4xf32>
   return %0 : tensor<1x1x4611686018427387904x4xf32>
 }

@@ -18,6 +18,21 @@ func.func @masks(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x32x64xf32>) -> (tenso
   return %0, %1, %2, %3, %4, %5 : tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>
 }
 
+// Explicit masks of rank 0 to 4 broadcast against [B, Hq, Sq, Sk] with
+// trailing dimensions aligned, as in PyTorch SDPA.
+// CHECK-LABEL: func @mask_ranks
+// CHECK: mask(%{{.*}}) : ({{.*}}, tensor<16x32xi1>)
+// CHECK: mask(%{{.*}}) : ({{.*}}, tensor<8x1x32xf32>)
+// CHECK: mask(%{{.*}}) : ({{.*}}, tensor<32xi1>)
+// CHECK: mask(%{{.*}}) : ({{.*}}, tensor<i1>)
+func.func @mask_ranks(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x32x64xf32>, %m2: tensor<16x32xi1>, %m3: tensor<8x1x32xf32>, %m1: tensor<32xi1>, %m0: tensor<i1>) -> (tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>) {
+  %0 = tessera.attention %q, %k, %k mask(%m2) : (tensor<1x8x16x64xf32>, tensor<1x2x32x64xf32>, tensor<1x2x32x64xf32>, tensor<16x32xi1>) -> tensor<1x8x16x64xf32>
+  %1 = tessera.attention %q, %k, %k mask(%m3) : (tensor<1x8x16x64xf32>, tensor<1x2x32x64xf32>, tensor<1x2x32x64xf32>, tensor<8x1x32xf32>) -> tensor<1x8x16x64xf32>
+  %2 = tessera.attention %q, %k, %k mask(%m1) : (tensor<1x8x16x64xf32>, tensor<1x2x32x64xf32>, tensor<1x2x32x64xf32>, tensor<32xi1>) -> tensor<1x8x16x64xf32>
+  %3 = tessera.attention %q, %k, %k mask(%m0) : (tensor<1x8x16x64xf32>, tensor<1x2x32x64xf32>, tensor<1x2x32x64xf32>, tensor<i1>) -> tensor<1x8x16x64xf32>
+  return %0, %1, %2, %3 : tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>
+}
+
 // CHECK-LABEL: func @operands
 func.func @operands(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x32x64xf32>, %m: tensor<1x1x16x32xi1>, %a: tensor<1x8x1x32xf32>, %off: index, %bi: tensor<1x8x1x3xi32>) -> (tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>) {
   // CHECK: tessera.attention %{{.*}}, %{{.*}}, %{{.*}} mask(%{{.*}}) q_offset(%{{.*}}) {mask = #tessera.causal} : (tensor<1x8x16x64xf32>, tensor<1x2x32x64xf32>, tensor<1x2x32x64xf32>, tensor<1x1x16x32xi1>, index) -> tensor<1x8x16x64xf32>

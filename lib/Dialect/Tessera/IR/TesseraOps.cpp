@@ -238,12 +238,15 @@ LogicalResult AttentionOp::verify() {
     if (!et.isInteger(1) && et != elementType)
       return emitOpError("expects an explicit mask of i1 or ")
              << elementType << ", got " << et;
+    // Broadcast as in NumPy / PyTorch SDPA: trailing dimensions align, so
+    // [Sq, Sk] and [Hq, Sq, Sk] masks apply to every batch (and head).
     SmallVector<int64_t> full = {q[0], hq, q[2], k[2]};
-    bool ok = type.getRank() == 4;
-    for (unsigned i = 0; ok && i < 4; ++i) {
-      int64_t d = type.getDimSize(i);
-      ok = d == 1 || ShapedType::isDynamic(d) || ShapedType::isDynamic(full[i]) ||
-           d == full[i];
+    int64_t rank = type.getRank();
+    bool ok = rank <= 4;
+    for (int64_t i = 0; ok && i < rank; ++i) {
+      int64_t d = type.getDimSize(i), f = full[4 - rank + i];
+      ok = d == 1 || ShapedType::isDynamic(d) || ShapedType::isDynamic(f) ||
+           d == f;
     }
     if (!ok) {
       std::string msg;
@@ -265,9 +268,10 @@ LogicalResult AttentionOp::verify() {
       return emitOpError("expects block_sizes = [BQ, BK] with BQ > 0 and BK a "
                          "positive multiple of 16");
     ArrayRef<int64_t> s = shapeOf(bi);
+    // ceil(Sq / BQ) without forming Sq + BQ - 1 (both may be near INT64_MAX).
     int64_t nqb = ShapedType::isDynamic(q[2])
                       ? ShapedType::kDynamic
-                      : (q[2] + bs[0] - 1) / bs[0];
+                      : q[2] / bs[0] + (q[2] % bs[0] != 0 ? 1 : 0);
     bool ok = s.size() == 4 && (s[0] == 1 || s[0] == q[0]) &&
               (s[1] == 1 || s[1] == hq) && s[2] == nqb;
     if (!ok) {

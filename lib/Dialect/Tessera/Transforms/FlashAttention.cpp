@@ -24,6 +24,22 @@
 // arithmetic); the list is a constant CSR table, so the loop bounds come
 // from the mask, not from a test inside the loop.
 //
+// Masked keys contribute exactly nothing: a masked score becomes -inf, its
+// probability is stored as -0.0 (a marker no exp() result carries), and in
+// tiles that may hold masked keys (partial tiles, and every tile under an
+// explicit mask or a score_mod) P·V skips marked entries instead of
+// multiplying, so NaN/Inf in a masked key's K or V never reaches the
+// output. Full tiles run the plain FMA loop.
+//
+// Limits (all compile-time work and scratch is bounded): every operand
+// dimension at most 2^40 and every buffer's byte size representable in
+// 64 bits; kernel tiles of at most kMaxTileQ query rows and kMaxTileK keys
+// (block_index blocks larger than that are visited as several tiles); at
+// most kMaxClassifyWork tile classifications (tile pairs × mask size) and
+// kMaxTableEntries table entries, above which every key tile is visited
+// and masked at run time; kMaxScratchBytes of per-task scratch, which
+// bounds Dv (about 65000); `q_offset` clamped to ±2^61.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tessera/Dialect/Tessera/IR/TesseraOps.h"
@@ -43,6 +59,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <cmath>
 
@@ -61,17 +78,58 @@ namespace {
 constexpr int64_t kRows = 4;
 /// Upper bound on the per-task scratch (stack of an OpenMP worker).
 constexpr int64_t kMaxScratchBytes = 1 << 20;
+/// Largest operand dimension the lowering accepts.
+constexpr int64_t kMaxDim = int64_t(1) << 40;
+/// Kernel tile limits: the key tile is unrolled (kRows × tk/16 vector
+/// accumulators), the query tile sizes the scratch.
+constexpr int64_t kMaxTileK = 128;
+constexpr int64_t kMaxTileQ = 512;
+/// Compile-time tile table limits: classifications (tile pairs × mask
+/// size) and entries.
+constexpr int64_t kMaxClassifyWork = int64_t(1) << 22;
+constexpr int64_t kMaxTableEntries = int64_t(1) << 20;
+/// Loops over Dv are unrolled up to this many vectors, scf.for beyond.
+constexpr int64_t kMaxUnrolledVectors = 8;
+/// Run-time q_offset is clamped to ±kMaxQueryShift: with sequences of at
+/// most kMaxDim, every position stays below 2^62 in magnitude and mask
+/// predicates on differences of positions cannot wrap.
+constexpr int64_t kMaxQueryShift = int64_t(1) << 61;
+/// The bit pattern of -0.0f: the probability of a masked score.
+constexpr int32_t kMaskedBits = static_cast<int32_t>(0x80000000u);
 
+/// ceil(a / b) for a >= 0, b > 0, without forming a + b - 1.
+int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
+
+/// Calls `fn` for e = 0, kLanes, ... below `n`: unrolled for a few vectors,
+/// an scf.for beyond (so compile time does not grow with Dv).
+void forEachVector(ImplicitLocOpBuilder &b, int64_t n,
+                   function_ref<void(ImplicitLocOpBuilder &, Value)> fn) {
+  if (n / kLanes <= kMaxUnrolledVectors) {
+    for (int64_t e = 0; e < n; e += kLanes)
+      fn(b, idx(b, e));
+    return;
+  }
+  forLoop(b, idx(b, 0), idx(b, n), kLanes, fn);
+}
 
 /// Static description of one lowering.
 struct Plan {
   int64_t b, hq, hkv, grp, sq, sk, d, dv;
-  int64_t tq, tk;          // tile sizes
+  int64_t tq, tk;          // kernel tile sizes
+  int64_t qBlock;          // query rows per query block (block_index row)
+  int64_t qSub;            // query tiles per query block
+  int64_t nqb;             // query blocks
+  int64_t kSub;            // key tiles per block_index key block
+  int64_t nkb;             // block_index key blocks
   int64_t sqp, skp, dvp;   // padded extents
-  int64_t nqt, nkt;        // tile counts
+  int64_t nqt, nkt;        // query tasks (nqb · qSub), key tiles
   int64_t headsPerTask;    // query heads sharing one task (and K/V tile)
   int64_t staticShift;     // query position shift when known
   bool hasStaticShift;
+  bool emptyResult = false; // the result has no elements
+  /// Every tile may hold -inf scores (explicit mask, score_mod): P·V skips
+  /// masked entries everywhere, not only in partial tiles.
+  bool guardAll = false;
   MaskAttrInterface mask;
   // Compile-time tile table (CSR): rowPtr[nqt + 1], entries = kt·2 + partial.
   SmallVector<int32_t> rowPtr, entries;
@@ -154,9 +212,9 @@ private:
   void softmaxUpdate(ImplicitLocOpBuilder &b, Value g, Value sBuf,
                      Value accBuf, Value mBuf, Value lBuf);
   void accumulate(ImplicitLocOpBuilder &b, TaskArgs &a, Value g, Value kvh,
-                  Value k0, Value sBuf, Value accBuf);
+                  Value k0, Value sBuf, Value accBuf, bool skipMasked);
   void finalize(ImplicitLocOpBuilder &b, TaskArgs &a, Value qBase,
-                Value accBuf, Value lBuf);
+                Value rowsValid, Value accBuf, Value lBuf);
   Value scoreMod(ImplicitLocOpBuilder &b, Value s, ValueRange coords);
 
   // Helpers.
@@ -192,6 +250,23 @@ Value AttentionLowering::prepareMask(ImplicitLocOpBuilder &b) {
   if (!m)
     return Value();
   auto type = cast<RankedTensorType>(m.getType());
+  // A mask of rank < 4 broadcasts over the leading dimensions: view it as
+  // rank 4 with unit dimensions in front.
+  if (int64_t rank = type.getRank(); rank < 4) {
+    SmallVector<int64_t> shape4(4 - rank, 1);
+    llvm::append_range(shape4, type.getShape());
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t i = 0; i < rank; ++i) {
+      ReassociationIndices group;
+      if (i == 0)
+        for (int64_t j = 0; j < 4 - rank; ++j)
+          group.push_back(j);
+      group.push_back(4 - rank + i);
+      groups.push_back(group);
+    }
+    type = RankedTensorType::get(shape4, type.getElementType());
+    m = tensor::ExpandShapeOp::create(b, type, m, groups);
+  }
   SmallVector<int64_t> shape(type.getShape());
   Value additive = m;
   if (type.getElementType().isInteger(1)) {
@@ -236,6 +311,15 @@ Value AttentionLowering::globalTable(ImplicitLocOpBuilder &b,
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionLowering::run() {
+  if (plan.emptyResult) {
+    ImplicitLocOpBuilder b(op.getLoc(), op);
+    auto type = cast<RankedTensorType>(op.getResult().getType());
+    Value empty = tensor::EmptyOp::create(b, type.getShape(),
+                                          type.getElementType());
+    op.getResult().replaceAllUsesWith(empty);
+    op.erase();
+    return success();
+  }
   epilogue = Epilogue::match(op);
   // Everything the fused consumers read dominates the last of them.
   ImplicitLocOpBuilder b(op.getLoc(), epilogue.ops.empty()
@@ -270,10 +354,17 @@ LogicalResult AttentionLowering::run() {
   auto outType = cast<RankedTensorType>(op.getResult().getType());
   a.out = memref::AllocOp::create(
       b, MemRefType::get(outType.getShape(), et), IntegerAttr::get(b.getI64Type(), 64));
-  a.qShift = op.getQOffset()
-                 ? toI64(b, op.getQOffset())
-                 : arith::ConstantOp::create(b, b.getI64IntegerAttr(p.staticShift))
-                       .getResult();
+  if (op.getQOffset()) {
+    // Clamped so that positions stay far from the i64 limits (see
+    // kMaxQueryShift).
+    Value shift = toI64(b, op.getQOffset());
+    shift = arith::MinSIOp::create(
+        b, shift, arith::ConstantOp::create(b, b.getI64IntegerAttr(kMaxQueryShift)));
+    a.qShift = arith::MaxSIOp::create(
+        b, shift, arith::ConstantOp::create(b, b.getI64IntegerAttr(-kMaxQueryShift)));
+  } else {
+    a.qShift = arith::ConstantOp::create(b, b.getI64IntegerAttr(p.staticShift));
+  }
 
   static unsigned counter = 0;
   std::string suffix = std::to_string(counter++);
@@ -411,7 +502,28 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
                                     arith::RemUIOp::create(b, a.p, two), idx(b, 0));
   Value qt = arith::SelectOp::create(
       b, odd, arith::SubIOp::create(b, idx(b, p.nqt - 1), half), half);
-  Value qBase = arith::MulIOp::create(b, qt, idx(b, p.tq));
+  // Query tile qt is sub-tile `sub` of query block `qb` (one tile per block
+  // without block_index); its valid rows end at the block or at Sq.
+  Value qb = qt, qBase, rowsValid;
+  if (!a.blockIndex) {
+    qBase = arith::MulIOp::create(b, qt, idx(b, p.tq));
+    rowsValid = arith::MinSIOp::create(
+        b, idx(b, p.tq), arith::SubIOp::create(b, idx(b, p.sq), qBase));
+  } else {
+    Value sub = idx(b, 0);
+    if (p.qSub != 1) {
+      qb = arith::DivUIOp::create(b, qt, idx(b, p.qSub));
+      sub = arith::RemUIOp::create(b, qt, idx(b, p.qSub));
+    }
+    Value subBase = arith::MulIOp::create(b, sub, idx(b, p.tq));
+    qBase = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, qb, idx(b, p.qBlock)), subBase);
+    rowsValid = arith::MinSIOp::create(
+        b,
+        arith::MinSIOp::create(b, idx(b, p.tq),
+                               arith::SubIOp::create(b, idx(b, p.qBlock), subBase)),
+        arith::SubIOp::create(b, idx(b, p.sq), qBase));
+  }
   Value kvh = arith::DivUIOp::create(
       b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), idx(b, p.grp));
 
@@ -461,13 +573,14 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
                                : arith::MulIOp::create(b, a.hg, idx(b, hpt));
     bool anyPartial = p.mask || p.keyTail();
     forLoop(b, idx(b, 0), idx(b, biShape[3]), 1, [&](ImplicitLocOpBuilder &b, Value j) {
-      Value raw = memref::LoadOp::create(b, a.blockIndex, ValueRange{bb, hh, qt, j});
-      Value kt = arith::IndexCastOp::create(b, b.getIndexType(), raw);
+      Value raw = memref::LoadOp::create(b, a.blockIndex, ValueRange{bb, hh, qb, j});
+      Value kb = arith::IndexCastOp::create(b, b.getIndexType(), raw);
       Value zero32 = arith::ConstantOp::create(b, b.getI32IntegerAttr(0));
-      Value n32 = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.nkt));
+      Value raw64 = arith::ExtSIOp::create(b, b.getI64Type(), raw);
+      Value n64 = arith::ConstantOp::create(b, b.getI64IntegerAttr(p.nkb));
       Value valid = arith::AndIOp::create(
           b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, raw, zero32),
-          arith::CmpIOp::create(b, arith::CmpIPredicate::slt, raw, n32));
+          arith::CmpIOp::create(b, arith::CmpIPredicate::slt, raw64, n64));
       // A list is a set ended by a negative entry: skip repeats and
       // everything after the end.
       auto seen = scf::ForOp::create(
@@ -492,7 +605,26 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
       ImplicitLocOpBuilder ib = ImplicitLocOpBuilder::atBlockBegin(
           b.getLoc(), ifOp.thenBlock());
       ib.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      visit(ib, kt, arith::ConstantOp::create(ib, ib.getBoolAttr(anyPartial)));
+      // A key block is kSub kernel tiles (fewer at the end of the keys).
+      auto visitTile = [&](ImplicitLocOpBuilder &b, Value kt) {
+        Value partial;
+        if (p.mask || !p.keyTail())
+          partial = arith::ConstantOp::create(b, b.getBoolAttr(anyPartial));
+        else
+          partial = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, kt,
+                                          idx(b, p.nkt - 1));
+        visit(b, kt, partial);
+      };
+      if (p.kSub == 1) {
+        visitTile(ib, kb);
+      } else {
+        Value first = arith::MulIOp::create(ib, kb, idx(ib, p.kSub));
+        Value count = arith::MinSIOp::create(
+            ib, idx(ib, p.kSub), arith::SubIOp::create(ib, idx(ib, p.nkt), first));
+        forLoop(ib, idx(ib, 0), count, 1, [&](ImplicitLocOpBuilder &b, Value s) {
+          visitTile(b, arith::AddIOp::create(b, first, s));
+        });
+      }
     });
   } else {
     // Every key tile: all partial under a run-time shift with a mask, else
@@ -509,7 +641,7 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
       visit(b, kt, partial);
     });
   }
-  finalize(b, a, qBase, accBuf, lBuf);
+  finalize(b, a, qBase, rowsValid, accBuf, lBuf);
 }
 
 void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
@@ -522,7 +654,8 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
     Value h = arith::AddIOp::create(
         b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), g);
     computeScores(b, a, h, kvh, qBase, kt, k0, sBuf);
-    // Only partial tiles pay for the predicate.
+    // Only partial tiles pay for the predicate, and for skipping masked
+    // keys in P·V.
     auto cst = partial.getDefiningOp<arith::ConstantOp>();
     if (!cst) {
       auto ifOp = scf::IfOp::create(b, partial, /*withElse=*/false);
@@ -530,11 +663,28 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
           b.getLoc(), ifOp.thenBlock());
       ib.setInsertionPoint(ifOp.thenBlock()->getTerminator());
       applyMask(ib, a, qBase, k0, sBuf);
-    } else if (cast<BoolAttr>(cst.getValue()).getValue()) {
-      applyMask(b, a, qBase, k0, sBuf);
+      softmaxUpdate(b, g, sBuf, accBuf, mBuf, lBuf);
+      if (p.guardAll) {
+        accumulate(b, a, g, kvh, k0, sBuf, accBuf, /*skipMasked=*/true);
+      } else {
+        auto acc = scf::IfOp::create(b, partial, /*withElse=*/true);
+        ImplicitLocOpBuilder tb = ImplicitLocOpBuilder::atBlockBegin(
+            b.getLoc(), acc.thenBlock());
+        tb.setInsertionPoint(acc.thenBlock()->getTerminator());
+        accumulate(tb, a, g, kvh, k0, sBuf, accBuf, /*skipMasked=*/true);
+        ImplicitLocOpBuilder eb = ImplicitLocOpBuilder::atBlockBegin(
+            b.getLoc(), acc.elseBlock());
+        eb.setInsertionPoint(acc.elseBlock()->getTerminator());
+        accumulate(eb, a, g, kvh, k0, sBuf, accBuf, /*skipMasked=*/false);
+      }
+      return;
     }
+    bool isPartial = cast<BoolAttr>(cst.getValue()).getValue();
+    if (isPartial)
+      applyMask(b, a, qBase, k0, sBuf);
     softmaxUpdate(b, g, sBuf, accBuf, mBuf, lBuf);
-    accumulate(b, a, g, kvh, k0, sBuf, accBuf);
+    accumulate(b, a, g, kvh, k0, sBuf, accBuf,
+               /*skipMasked=*/isPartial || p.guardAll);
   });
 }
 
@@ -597,17 +747,12 @@ void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
             at.push_back(arith::AddIOp::create(b, k0, col));
             add = vector::LoadOp::create(b, vec(et), a.mask, at);
           }
-          if (cast<ShapedType>(op.getExplicitMask().getType())
-                  .getElementType()
-                  .isInteger(1)) {
-            // A key an i1 mask excludes contributes nothing whatever its
-            // score (NaN + -inf would be NaN): select, don't add.
-            Value ninf = splat(b, f32(b, -INFINITY));
-            Value off = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, add, ninf);
-            s = arith::SelectOp::create(b, off, ninf, s);
-          } else {
-            s = arith::AddFOp::create(b, s, add);
-          }
+          // A -inf entry masks the key whatever its score (even NaN).
+          Value ninf = splat(b, f32(b, -INFINITY));
+          Value masked =
+              arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, add, ninf);
+          s = arith::SelectOp::create(b, masked, ninf,
+                                      arith::AddFOp::create(b, s, add));
         }
         vector::StoreOp::create(b, s, sBuf, ValueRange{row, col});
       }
@@ -686,7 +831,6 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
   const Plan &p = plan;
   Type et = b.getF32Type();
   int64_t nv = p.tk / kLanes;
-  Value zeroV = splat(b, f32(b, 0.0));
   forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
     SmallVector<Value> s;
     Value mx;
@@ -707,14 +851,16 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
     Value alpha = math::ExpOp::create(b, arith::SubFOp::create(b, mOld, mSafe));
     Value mSafeV = splat(b, mSafe);
     Value sum;
-    // Masked scores give exactly 0: the vectorised exp returns tiny
+    // Masked scores give exactly -0.0: the vectorised exp returns tiny
     // subnormal values far below its range, which would make every P·V FMA
-    // of a partially masked tile take a slow microcode path.
+    // of a partially masked tile take a slow microcode path; the sign marks
+    // the entry for P·V to skip (exp never returns -0.0).
     Value ninfV = splat(b, f32(b, -INFINITY));
+    Value negZeroV = splat(b, f32(b, -0.0));
     for (int64_t j = 0; j < nv; ++j) {
       Value e = math::ExpOp::create(b, arith::SubFOp::create(b, s[j], mSafeV));
       Value masked = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, s[j], ninfV);
-      Value pj = arith::SelectOp::create(b, masked, zeroV, e);
+      Value pj = arith::SelectOp::create(b, masked, negZeroV, e);
       vector::StoreOp::create(b, pj, sBuf, ValueRange{r, idx(b, j * kLanes)});
       sum = sum ? arith::AddFOp::create(b, sum, pj).getResult() : pj;
     }
@@ -725,19 +871,21 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
     memref::StoreOp::create(b, lNew, lBuf, ValueRange{g, r});
     memref::StoreOp::create(b, mNew, mBuf, ValueRange{g, r});
     Value alphaV = splat(b, alpha);
-    for (int64_t e = 0; e < p.dvp; e += kLanes) {
-      SmallVector<Value> at = {g, r, idx(b, e)};
+    forEachVector(b, p.dvp, [&](ImplicitLocOpBuilder &b, Value e) {
+      SmallVector<Value> at = {g, r, e};
       Value acc = vector::LoadOp::create(b, vec(et), accBuf, at);
       vector::StoreOp::create(b, arith::MulFOp::create(b, acc, alphaV), accBuf, at);
-    }
+    });
   });
 }
 
 /// acc[g, r, :] += Σ_j P[r, j] · V[b, kvh, k0 + j, :], with kRows rows and
-/// up to four Dv vectors held in registers.
+/// up to four Dv vectors held in registers. With `skipMasked`, entries
+/// whose P is the masked marker (-0.0) leave the accumulator untouched, so
+/// a NaN or Inf in a masked key's V row cannot turn 0 · V into NaN.
 void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
                                    Value g, Value kvh, Value k0, Value sBuf,
-                                   Value accBuf) {
+                                   Value accBuf, bool skipMasked) {
   const Plan &p = plan;
   Type et = b.getF32Type();
   int64_t nvec = p.dvp / kLanes;
@@ -770,8 +918,19 @@ void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
               Value pr = memref::LoadOp::create(
                   ib, sBuf, ValueRange{arith::AddIOp::create(ib, rb, idx(ib, r)), j});
               Value pv = splat(ib, pr);
-              for (int64_t c = 0; c < chunk; ++c)
-                next.push_back(vector::FMAOp::create(ib, pv, vrow[c], acc[r * chunk + c]));
+              Value masked;
+              if (skipMasked)
+                masked = arith::CmpIOp::create(
+                    ib, arith::CmpIPredicate::eq,
+                    arith::BitcastOp::create(ib, ib.getI32Type(), pr),
+                    arith::ConstantOp::create(ib, ib.getI32IntegerAttr(kMaskedBits)));
+              for (int64_t c = 0; c < chunk; ++c) {
+                Value old = acc[r * chunk + c];
+                Value fma = vector::FMAOp::create(ib, pv, vrow[c], old);
+                next.push_back(masked ? arith::SelectOp::create(ib, masked, old, fma)
+                                            .getResult()
+                                      : fma);
+              }
             }
             scf::YieldOp::create(ib, next);
           });
@@ -781,13 +940,13 @@ void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
   });
 }
 
-/// out[b, h, qBase + r, :] = acc / sum, or 0 where nothing was allowed.
+/// out[b, h, qBase + r, :] = acc / sum, or 0 where nothing was allowed,
+/// for the first `rowsValid` rows of the tile.
 void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
-                                 Value qBase, Value accBuf, Value lBuf) {
+                                 Value qBase, Value rowsValid, Value accBuf,
+                                 Value lBuf) {
   const Plan &p = plan;
   Type et = b.getF32Type();
-  Value rowsValid = arith::MinUIOp::create(
-      b, idx(b, p.tq), arith::SubIOp::create(b, idx(b, p.sq), qBase));
   forLoop(b, idx(b, 0), idx(b, p.headsPerTask), 1, [&](ImplicitLocOpBuilder &b, Value g) {
     Value h = arith::AddIOp::create(
         b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), g);
@@ -798,23 +957,26 @@ void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
           b, isZero, f32(b, 0.0), arith::DivFOp::create(b, f32(b, 1.0), l));
       Value invV = splat(b, inv);
       Value row = arith::AddIOp::create(b, qBase, r);
-      for (int64_t e = 0; e < p.dvp; e += kLanes) {
-        Value acc = vector::LoadOp::create(b, vec(et), accBuf,
-                                           ValueRange{g, r, idx(b, e)});
+      auto store = [&](ImplicitLocOpBuilder &b, Value e, Value tail) {
+        Value acc = vector::LoadOp::create(b, vec(et), accBuf, ValueRange{g, r, e});
         Value o = arith::MulFOp::create(b, acc, invV);
-        SmallVector<Value> at = {a.b, h, row, idx(b, e)};
-        Value tail;
-        if (e + kLanes > p.dv)
-          tail = vector::ConstantMaskOp::create(
-              b, VectorType::get({kLanes}, b.getI1Type()),
-              ArrayRef<int64_t>{p.dv - e});
+        SmallVector<Value> at = {a.b, h, row, e};
         if (!epilogue.ops.empty())
           o = applyEpilogue(b, a, o, at, tail);
         if (tail)
           vector::MaskedStoreOp::create(b, a.out, at, tail, o);
         else
           vector::StoreOp::create(b, o, a.out, at);
-      }
+      };
+      int64_t dvFull = p.dv / kLanes * kLanes;
+      forEachVector(b, dvFull, [&](ImplicitLocOpBuilder &b, Value e) {
+        store(b, e, Value());
+      });
+      if (dvFull < p.dv)
+        store(b, idx(b, dvFull),
+              vector::ConstantMaskOp::create(
+                  b, VectorType::get({kLanes}, b.getI1Type()),
+                  ArrayRef<int64_t>{p.dv - dvFull}));
     });
   });
 }
@@ -834,54 +996,141 @@ FailureOr<Plan> makePlan(AttentionOp op, int64_t tileQ, int64_t tileK) {
     return op.emitOpError("cannot be lowered: only f32 attention is supported "
                           "yet"),
            failure();
+  for (Value v : op->getOperands())
+    if (auto t = dyn_cast<RankedTensorType>(v.getType()))
+      for (int64_t dim : t.getShape())
+        if (dim > kMaxDim)
+          return op.emitOpError("cannot be lowered: operand dimension ")
+                     << dim << " exceeds the supported maximum of 2^40",
+                 failure();
   Plan p;
   ArrayRef<int64_t> q = shape(op.getQuery()), k = shape(op.getKey()),
                     v = shape(op.getValue());
   p.b = q[0];
   p.hq = q[1];
   p.hkv = k[1];
-  p.grp = p.hq / p.hkv;
   p.sq = q[2];
   p.sk = k[2];
   p.d = q[3];
   p.dv = v[3];
-  p.tq = tileQ;
-  p.tk = tileK;
   p.mask = op.getMaskAttr() ? cast<MaskAttrInterface>(op.getMaskAttr())
                             : MaskAttrInterface();
-  if (std::optional<ArrayRef<int64_t>> bs = op.getBlockSizes()) {
-    p.tq = (*bs)[0];
-    p.tk = (*bs)[1];
+  p.guardAll = op.getExplicitMask() || !op.getScoreMod().empty();
+  if (p.b == 0 || p.hq == 0 || p.sq == 0 || p.dv == 0) {
+    p.emptyResult = true;
+    return p;
   }
-  if (p.sq == 0 || p.sk == 0 || p.d == 0)
-    return op.emitOpError("cannot be lowered: empty query, key or head "
-                          "dimension"),
+  if (p.sk == 0 || p.d == 0)
+    return op.emitOpError("cannot be lowered: empty key or head dimension"),
            failure();
-  if (!op.getBlockIndex()) {
+  p.grp = p.hq / p.hkv;
+  std::optional<ArrayRef<int64_t>> bs = op.getBlockSizes();
+  bool hasBlockIndex = static_cast<bool>(op.getBlockIndex());
+  // All sizes below are at most 2^40 + 2^9, so the arithmetic on them
+  // cannot overflow; products are checked.
+  if (hasBlockIndex) {
+    // Query blocks of BQ rows are covered by qSub tiles of tq rows; key
+    // blocks of BK keys by kSub tiles of tk keys (tk divides BK, which the
+    // verifier made a multiple of 16).
+    int64_t bq = (*bs)[0], bk = (*bs)[1];
+    p.qBlock = bq;
+    p.nqb = ceilDiv(p.sq, bq);
+    p.tq = roundUp(std::min(bq, p.sq), kRows);
+    p.tk = std::min(kMaxTileK, roundUp(std::min(bk, p.sk), kLanes));
+    while (bk % p.tk != 0)
+      p.tk -= kLanes;
+    p.kSub = bk / p.tk;
+    p.nkb = ceilDiv(p.sk, bk);
+  } else {
     // Small problems get small tiles (decode: one query row).
-    p.tq = std::min(p.tq, roundUp(p.sq, kRows));
-    p.tk = std::min(p.tk, roundUp(p.sk, kLanes));
+    p.tq = roundUp(std::min(tileQ, roundUp(p.sq, kRows)), kRows);
+    p.tk = std::min({tileK, roundUp(p.sk, kLanes), kMaxTileK});
+    p.kSub = 1;
   }
-  p.tq = roundUp(p.tq, kRows);
+  p.tq = std::min(p.tq, kMaxTileQ);
   p.dvp = roundUp(p.dv, kLanes);
   p.headsPerTask = p.grp;
   if (Value bi = op.getBlockIndex(); bi && shape(bi)[1] != 1)
     p.headsPerTask = 1;
-  while (p.tq > kRows &&
-         (p.headsPerTask * p.tq * p.dvp + p.tq * p.tk) * 4 > kMaxScratchBytes)
-    p.tq = roundUp(p.tq / 2, kRows);
-  p.sqp = roundUp(p.sq, p.tq);
-  p.skp = roundUp(p.sk, p.tk);
-  p.nqt = p.sqp / p.tq;
-  p.nkt = p.skp / p.tk;
+  // Per-task scratch: accumulators, scores, running max and sum.
+  auto scratchFits = [&] {
+    std::optional<int64_t> acc = llvm::checkedMul(p.headsPerTask, p.tq);
+    if (acc)
+      acc = llvm::checkedMul(*acc, p.dvp);
+    if (acc)
+      acc = llvm::checkedAdd(*acc, p.tq * p.tk + 2 * p.headsPerTask * p.tq);
+    if (acc)
+      acc = llvm::checkedMul(*acc, int64_t(4));
+    return acc && *acc <= kMaxScratchBytes;
+  };
+  while (!scratchFits()) {
+    if (p.tq > kRows)
+      p.tq = roundUp(p.tq / 2, kRows);
+    else if (p.headsPerTask > 1)
+      p.headsPerTask = 1;
+    else
+      return op.emitOpError("cannot be lowered: a value head dimension of ")
+                 << p.dv << " needs more than " << kMaxScratchBytes
+                 << " bytes of scratch per task",
+             failure();
+  }
+  if (!hasBlockIndex) {
+    p.qBlock = p.tq;
+    p.qSub = 1;
+    p.nqb = ceilDiv(p.sq, p.tq);
+  } else {
+    p.qSub = ceilDiv(std::min(p.qBlock, p.sq), p.tq);
+  }
+  // Rows of the last tile: (nqb - 1)·qBlock < Sq, qSub·tq < qBlock + tq.
+  p.sqp = (p.nqb - 1) * p.qBlock + p.qSub * p.tq;
+  p.nqt = p.nqb * p.qSub; // <= ceil(Sq / tq) + nqb
+  p.nkt = ceilDiv(p.sk, p.tk);
+  p.skp = p.nkt * p.tk;
+  if (!hasBlockIndex)
+    p.nkb = p.nkt;
+
+  // Every buffer's size in bytes must be representable (index arithmetic
+  // on it would wrap otherwise).
+  auto bytes = [](ArrayRef<int64_t> dims) {
+    std::optional<int64_t> n = int64_t(4);
+    for (int64_t d : dims)
+      if (n)
+        n = llvm::checkedMul(*n, d);
+    return n;
+  };
+  SmallVector<SmallVector<int64_t>> buffers = {
+      {p.b, p.hq, p.sqp, p.d}, {p.b, p.hkv, p.skp, p.d},
+      {p.b, p.hkv, p.skp, p.dvp}, {p.b, p.hq, p.sq, p.dv}};
+  if (Value m = op.getExplicitMask()) {
+    // Padded like the scores, broadcast dimensions stay 1.
+    ArrayRef<int64_t> ms = shape(m);
+    SmallVector<int64_t> padded(4 - ms.size(), 1);
+    llvm::append_range(padded, ms);
+    if (padded[2] != 1)
+      padded[2] = p.sqp;
+    if (padded[3] != 1)
+      padded[3] = p.skp;
+    buffers.push_back(padded);
+  }
+  for (ArrayRef<int64_t> dims : buffers)
+    if (!bytes(dims))
+      return op.emitOpError("cannot be lowered: operand sizes overflow "
+                            "64-bit index arithmetic"),
+             failure();
+
   p.hasStaticShift = !op.getQOffset();
   p.staticShift = p.sk - p.sq;
 
-  // The compile-time tile table.
-  if (p.mask && p.hasStaticShift && !op.getBlockIndex()) {
-    p.useTable = true;
-    p.rowPtr.push_back(0);
-    for (int64_t qt = 0; qt < p.nqt; ++qt) {
+  // The compile-time tile table, when its construction and size stay
+  // bounded; otherwise every key tile is visited and masked at run time.
+  if (p.mask && p.hasStaticShift && !hasBlockIndex) {
+    std::optional<int64_t> work = llvm::checkedMul(p.nqt, p.nkt);
+    if (work)
+      work = llvm::checkedMul(*work, getMaskSize(p.mask));
+    p.useTable = work && *work <= kMaxClassifyWork;
+    if (p.useTable)
+      p.rowPtr.push_back(0);
+    for (int64_t qt = 0; p.useTable && qt < p.nqt; ++qt) {
       int64_t q0 = qt * p.tq + p.staticShift;
       int64_t q1 = std::min((qt + 1) * p.tq, p.sq) + p.staticShift;
       for (int64_t kt = 0; kt < p.nkt; ++kt) {
@@ -893,6 +1142,12 @@ FailureOr<Plan> makePlan(AttentionOp op, int64_t tileQ, int64_t tileK) {
         p.entries.push_back(static_cast<int32_t>(kt * 2 + (partial ? 1 : 0)));
       }
       p.rowPtr.push_back(static_cast<int32_t>(p.entries.size()));
+      if (static_cast<int64_t>(p.entries.size()) > kMaxTableEntries)
+        p.useTable = false;
+    }
+    if (!p.useTable) {
+      p.rowPtr.clear();
+      p.entries.clear();
     }
   }
   return p;

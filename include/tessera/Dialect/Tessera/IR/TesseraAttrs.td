@@ -48,7 +48,9 @@ def Tessera_SlidingWindowMaskAttr
   let summary = "local band: q - left <= k <= q + right";
   let description = [{
     `#tessera.sliding_window<left = 256, right = 0>` is causal sliding-window
-    attention over the last 257 positions; `right > 0` looks ahead.
+    attention over the last 257 positions; `right > 0` looks ahead. Any
+    value up to 9223372036854775807 (INT64_MAX) is exact: `left =
+    9223372036854775807, right = 0` is an unbounded causal mask.
   }];
   let parameters = (ins "int64_t":$left, "int64_t":$right);
   let assemblyFormat = "`<` struct(params) `>`";
@@ -88,7 +90,9 @@ def Tessera_Neighborhood2DMaskAttr
     radius_w = 2>`: position `p` is grid cell `(p / width, p % width)`
     (positions past the grid continue the row-major numbering); a query sees
     keys with `|Δrow| <= radius_h` and `|Δcol| <= radius_w` (a local
-    perception field).
+    perception field). `height` documents the grid and does not change
+    the predicate. Tiles are classified in closed form (constant work per
+    tile pair, exact for any 64-bit parameters).
   }];
   let parameters = (ins "int64_t":$height, "int64_t":$width,
                         "int64_t":$radius_h, "int64_t":$radius_w);
@@ -101,9 +105,15 @@ def Tessera_AllOfMaskAttr : Tessera_MaskAttr<"AllOfMask", "all_of"> {
   let description = [{
     `#tessera.all_of<[#tessera.causal, #tessera.sliding_window<left = 128,
     right = 0>]>` allows a pair when every listed mask does.
+
+    Limits (for `all_of` and `any_of`): masks nest at most 32 levels deep
+    (the parser refuses a deeper nesting before descending into it), and a
+    mask holds at most 256 masks in all, counting every use of a repeated
+    (aliased) mask. Both bound the predicate the lowering emits and the
+    work of classifying tiles.
   }];
   let parameters = (ins "::mlir::ArrayAttr":$masks);
-  let assemblyFormat = "`<` $masks `>`";
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
 }
 
@@ -111,10 +121,11 @@ def Tessera_AnyOfMaskAttr : Tessera_MaskAttr<"AnyOfMask", "any_of"> {
   let summary = "disjunction of masks";
   let description = [{
     `#tessera.any_of<[...]>` allows a pair when at least one listed mask
-    does (e.g. a local window plus global leading tokens).
+    does (e.g. a local window plus global leading tokens). Nesting and
+    size limits as for `all_of`.
   }];
   let parameters = (ins "::mlir::ArrayAttr":$masks);
-  let assemblyFormat = "`<` $masks `>`";
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
 }
 

@@ -24,10 +24,16 @@ enum class TileKind { Empty, Partial, Full };
 
 namespace mlir::tessera {
 
-/// Classifies a tile by evaluating `isAllowed` on every pair; for masks
-/// without a closed form. Stops as soon as the tile is known to be partial.
-TileKind classifyByEnumeration(MaskAttrInterface mask, int64_t q0, int64_t q1,
-                               int64_t k0, int64_t k1);
+/// Composite masks (`all_of`, `any_of`) nest at most this many levels.
+constexpr int64_t kMaxMaskDepth = 32;
+/// A mask holds at most this many masks in all, counting every use of a
+/// repeated one (so the emitted predicate and tile classification stay
+/// small).
+constexpr int64_t kMaxMaskNodes = 256;
+
+/// The number of masks in `mask` counting repeats (1 for a simple mask),
+/// saturated at kMaxMaskNodes + 1.
+int64_t getMaskSize(Attribute mask);
 
 } // namespace mlir::tessera
 

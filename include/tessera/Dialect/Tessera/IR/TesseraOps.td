@@ -251,7 +251,17 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
 
     Positions: query `i` is at position `i + q_offset` when the `q_offset`
     operand is given (decoding against a KV cache), else `i + Sk - Sq`
-    (bottom-right alignment); key `j` is at position `j`.
+    (bottom-right alignment); key `j` is at position `j`. A `q_offset`
+    outside [-2^61, 2^61] is clamped into it, so that position arithmetic
+    in the mask predicates is exact in 64 bits.
+
+    Causal alignment and PyTorch: `is_causal=True` in
+    `torch.nn.functional.scaled_dot_product_attention` is top-left aligned
+    (query `i` sees keys `j <= i`), whereas `#tessera.causal` here is
+    bottom-right aligned (query `i` sees keys `j <= i + Sk - Sq`), which is
+    `torch.nn.attention.bias.causal_lower_right`; `causal_upper_left` is
+    top-left. For Sq == Sk the two coincide. For top-left alignment with
+    Sq != Sk, pass `q_offset(%c0)`.
 
     Optional parts, in the order they apply to a score `s = scale·q·k`:
     * `score_mod` region `(s: f32, b, h, q, k: index) -> f32`, with `q`/`k`
@@ -259,9 +269,12 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
       contain only elementwise ops and constants and captures nothing (the
       op is isolated from above); it is inlined, vectorised, into the
       innermost loop.
-    * `mask(%m)`: an explicit tensor broadcastable to [B, Hq, Sq, Sk], either
-      i1 (true = attend; an excluded key's score is -inf whatever its value,
-      NaN included) or of the element type (added to the score).
+    * `mask(%m)`: an explicit tensor broadcastable to [B, Hq, Sq, Sk] as in
+      NumPy and PyTorch SDPA (rank at most 4, trailing dimensions aligned,
+      each 1 or the full size: [Sq, Sk], [Hq, 1, Sk], [B, 1, Sq, Sk], ...),
+      either i1 (true = attend) or of the element type (added to the
+      score); an excluded key (false, or an entry of -inf) contributes
+      nothing whatever its score, NaN included.
     * `mask` attribute (`#tessera.causal`, `#tessera.sliding_window<...>`,
       `#tessera.block_causal<...>`, `#tessera.block_diagonal<...>`,
       `#tessera.neighborhood_2d<...>`, `#tessera.all_of<[...]>`,
@@ -274,6 +287,14 @@ def Tessera_AttentionOp : Tessera_Op<"attention",
       ignored.
 
     A query row that may attend no key yields zeros.
+
+    NaN and infinities: a masked key (excluded by the mask attribute, an i1
+    mask entry, a -inf additive mask entry, `block_index`, or a `score_mod`
+    result of -inf) contributes exactly nothing, whatever its key and
+    value hold (NaN, ±inf, an uninitialised KV-cache row past the current
+    position). A NaN or infinity in a key or value that a query does see
+    reaches that query's output (NaN), and a NaN query row makes only its
+    own output row NaN.
 
     Example:
     ```mlir

@@ -79,7 +79,25 @@ def TesseraFlashAttentionPass
     `@__tessera_attention_tiles_N`, entries `2·tile + partial`), so empty
     tiles are never visited and full tiles run without mask arithmetic.
     With a run-time `q_offset` every key tile is visited and masked per
-    element. `block_index` supplies the tile lists at run time.
+    element. `block_index` supplies the tile lists at run time; a block
+    larger than a kernel tile is visited as several tiles.
+
+    Masked keys contribute exactly nothing: their probability is stored as
+    -0.0 and, in tiles that may hold masked keys (partial tiles; every tile
+    under an explicit mask or a `score_mod`), P·V skips such entries, so
+    NaN/Inf in a masked key or value never reaches the output. Full tiles
+    run the plain FMA loop.
+
+    Limits (compile time and memory are bounded for every input): operand
+    dimensions at most 2^40, and every buffer's byte size representable in
+    64 bits (else a diagnostic); kernel tiles of at most 512 query rows and
+    128 keys (`tile-q` / `tile-k` above that are capped); the tile table
+    is built when (query tiles × key tiles × mask size) is at most 2^22 and
+    it holds at most 2^20 entries, otherwise every key tile is visited and
+    masked at run time; per-task scratch is at most 1 MiB (4 query rows ×
+    Dv floats must fit, so Dv up to about 65000; a diagnostic beyond);
+    loops over Dv are unrolled only up to 8 vectors; a run-time `q_offset`
+    is clamped to [-2^61, 2^61].
 
     Epilogue fusion: a chain of single-use elementwise consumers of the
     result (e.g. a sigmoid gate, a residual add), whose other operands are
@@ -87,15 +105,16 @@ def TesseraFlashAttentionPass
     output vector before it is stored.
 
     Inputs are copied into padded contiguous layouts first (K transposed
-    into [B, Hkv, tiles, D, 64] blocks), which costs O(S·D) memory.
+    into [B, Hkv, tiles, D, Tk] blocks), which costs O(S·D) memory.
     Function arguments that need no padding are used in place. Only f32
     with static shapes is supported.
   }];
   let options = [
     Option<"tileQ", "tile-q", "int64_t", /*default=*/"64",
-           "Query rows per tile (rounded up to a multiple of 4)">,
+           "Query rows per tile (rounded up to a multiple of 4; at most "
+           "512 are used)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"64",
-           "Keys per tile (a multiple of 16)">
+           "Keys per tile (a multiple of 16; at most 128 are used)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
