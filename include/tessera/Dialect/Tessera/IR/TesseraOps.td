@@ -53,6 +53,12 @@ def Tessera_LayerNormOp : Tessera_Op<"layer_norm",
     the biased variance taken over the last dimension. `weight` and `bias`
     ([C]) are optional (DiT's adaLN blocks use neither).
 
+    Numerics (CPU lowering): the moments are taken around the row's first
+    element K (shifted two-pass: o = Σ(x - K)/C, then Σ((x - K) - o)²) and
+    the output is `((x - K) - o) · rsqrt(var + epsilon)`, so a large mean
+    costs no accuracy: rows of 1e4 ± 1 stay within 5e-7 of a float64
+    reference, where forming `x - mean` from an f32 mean is off by ~1e-3.
+
     Example:
     ```mlir
     %y = tessera.layer_norm %x weight(%g) bias(%b) {epsilon = 1.0e-06 : f32}
