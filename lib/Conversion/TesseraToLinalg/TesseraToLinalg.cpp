@@ -441,23 +441,33 @@ struct TimestepEmbeddingLowering : OpRewritePattern<TimestepEmbeddingOp> {
     Type et = elementTypeOf(op.getResult());
     int64_t half = shape[1] / 2;
     double maxPeriod = op.getMaxPeriod().convertToDouble();
+    double denom = static_cast<double>(half) -
+                   op.getDownscaleFreqShift().convertToDouble();
+    double scale = op.getScale().convertToDouble();
+    bool cosFirst = op.getFlipSinToCos();
     Value y = g.generic(
         2, {}, {op.getTimesteps()}, {{0}}, {g.empty(shape, et)}, {{0, 1}},
         [&](OpBuilder &b, Location l, ValueRange a) {
           Type f64 = b.getF64Type();
           Value j = linalg::IndexOp::create(b, l, 1);
           Value halfIdx = arith::ConstantIndexOp::create(b, l, half);
-          Value isCos = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
-                                              j, halfIdx);
+          Value firstHalf = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ult, j, halfIdx);
           Value i = arith::SelectOp::create(
-              b, l, isCos, j, arith::SubIOp::create(b, l, j, halfIdx));
+              b, l, firstHalf, j, arith::SubIOp::create(b, l, j, halfIdx));
           Value t = arith::ExtFOp::create(b, l, f64, a[0]);
+          if (scale != 1.0)
+            t = arith::MulFOp::create(
+                b, l, t,
+                arith::ConstantOp::create(b, l, f64,
+                                          b.getFloatAttr(f64, scale)));
           Value arg = arith::MulFOp::create(
-              b, l, t,
-              inverseFrequency(b, l, i, maxPeriod, static_cast<double>(half)));
-          Value v = arith::SelectOp::create(b, l, isCos,
-                                            math::CosOp::create(b, l, arg),
-                                            math::SinOp::create(b, l, arg));
+              b, l, t, inverseFrequency(b, l, i, maxPeriod, denom));
+          Value cos = math::CosOp::create(b, l, arg);
+          Value sin = math::SinOp::create(b, l, arg);
+          Value v = arith::SelectOp::create(b, l, firstHalf,
+                                            cosFirst ? cos : sin,
+                                            cosFirst ? sin : cos);
           // The padding column of an odd dimension is zero.
           Value inRange = arith::CmpIOp::create(
               b, l, arith::CmpIPredicate::ult, j,

@@ -218,20 +218,42 @@ def Tessera_TimestepEmbeddingOp : Tessera_Op<"timestep_embedding", [Pure]> {
   let summary = "sinusoidal timestep embedding";
   let description = [{
     Embeds diffusion timesteps `t` ([B]) into [B, dim], where `dim` is the
-    result's last dimension: with `half = dim / 2` and
-    `f_i = exp(-ln(max_period) · i / half)`, the result row is
-    `[cos(t·f_0) … cos(t·f_{half-1}), sin(t·f_0) … sin(t·f_{half-1})]`
-    (the DiT / PixArt-α order), followed by one zero column when `dim` is
-    odd.
+    result's last dimension, exactly as diffusers'
+    `get_timestep_embedding(t, dim, flip_sin_to_cos, downscale_freq_shift,
+    scale, max_period)` does. With `half = dim / 2` (rounded down),
+
+    ```
+    f_i = exp(-ln(max_period) · i / (half - downscale_freq_shift)),  i < half
+    a_i = scale · t · f_i
+    ```
+
+    the result row is `[cos(a_0) … cos(a_{half-1}), sin(a_0) … sin(a_{half-1})]`
+    with `flip_sin_to_cos` (the default), or the sines first without it,
+    followed by one zero column when `dim` is odd. The values are computed
+    in f64 and rounded once.
+
+    The defaults (`flip_sin_to_cos = true`, `downscale_freq_shift = 0.0`,
+    `scale = 1.0`, `max_period = 10000.0`) are the original DiT and
+    PixArt-α embedding, i.e. diffusers'
+    `Timesteps(256, flip_sin_to_cos=True, downscale_freq_shift=0)`.
+    diffusers' own DiT port (`CombinedTimestepLabelEmbeddings`) uses
+    `downscale_freq_shift = 1.0`; note that the defaults of the diffusers
+    *function* `get_timestep_embedding` differ (`flip_sin_to_cos=False`,
+    `downscale_freq_shift=1`), so spell out both attributes when porting a
+    call that relies on them. `half - downscale_freq_shift` must be
+    positive (diffusers divides by zero at equality).
 
     Example:
     ```mlir
-    %e = tessera.timestep_embedding %t {max_period = 10000.0 : f64}
+    %e = tessera.timestep_embedding %t {downscale_freq_shift = 1.0 : f64}
         : (tensor<2xf32>) -> tensor<2x256xf32>
     ```
   }];
   let arguments = (ins Tessera_FloatTensor:$timesteps,
-                       DefaultValuedAttr<F64Attr, "10000.0">:$max_period);
+                       DefaultValuedAttr<F64Attr, "10000.0">:$max_period,
+                       DefaultValuedAttr<BoolAttr, "true">:$flip_sin_to_cos,
+                       DefaultValuedAttr<F64Attr, "0.0">:$downscale_freq_shift,
+                       DefaultValuedAttr<F64Attr, "1.0">:$scale);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = [{
     $timesteps attr-dict `:` functional-type(operands, results)
