@@ -16,6 +16,14 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 def Tessera_FloatTensor : RankedTensorOf<[AnyFloat]>;
 
+// DefaultValuedAttr whose summary, and so the generated op docs, names the
+// default: "64-bit float attribute (default: 10000.0)". `shown` is the
+// default as written in IR where `val` is a C++ expression.
+class Tessera_DefaultValuedAttr<Attr attr, string val, string shown = val>
+    : DefaultValuedAttr<attr, val> {
+  let summary = attr.summary # " (default: " # shown # ")";
+}
+
 //===----------------------------------------------------------------------===//
 // Linear layers and normalisation
 //===----------------------------------------------------------------------===//
@@ -69,7 +77,7 @@ def Tessera_LayerNormOp : Tessera_Op<"layer_norm",
   let arguments = (ins Tessera_FloatTensor:$input,
                        Optional<Tessera_FloatTensor>:$weight,
                        Optional<Tessera_FloatTensor>:$bias,
-                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+                       Tessera_DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = [{
     $input (`weight` `(` $weight^ `)`)? (`bias` `(` $bias^ `)`)? attr-dict `:`
@@ -92,7 +100,7 @@ def Tessera_RMSNormOp : Tessera_Op<"rms_norm", [Pure]> {
   }];
   let arguments = (ins Tessera_FloatTensor:$input,
                        Optional<Tessera_FloatTensor>:$weight,
-                       DefaultValuedAttr<F32Attr, "1.0e-6">:$epsilon);
+                       Tessera_DefaultValuedAttr<F32Attr, "1.0e-6">:$epsilon);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = [{
     $input (`weight` `(` $weight^ `)`)? attr-dict `:`
@@ -125,8 +133,9 @@ def Tessera_GeluOp : Tessera_UnaryOp<"gelu"> {
     ```
   }];
   let arguments = (ins Tessera_FloatTensor:$input,
-      DefaultValuedAttr<Tessera_GeluApproximationAttr,
-                        "::mlir::tessera::GeluApproximation::none">:$approximate);
+      Tessera_DefaultValuedAttr<Tessera_GeluApproximationAttr,
+                        "::mlir::tessera::GeluApproximation::none",
+                        "none">:$approximate);
   let assemblyFormat = [{
     $input (`approximate` `(` $approximate^ `)`)? attr-dict `:` type($result)
   }];
@@ -183,8 +192,8 @@ def Tessera_RoPEOp : Tessera_Op<"rope", [Pure, SameOperandsAndResultType]> {
     ```
   }];
   let arguments = (ins Tessera_FloatTensor:$input,
-                       DefaultValuedAttr<F64Attr, "10000.0">:$theta,
-                       DefaultValuedAttr<I64Attr, "0">:$position_offset,
+                       Tessera_DefaultValuedAttr<F64Attr, "10000.0">:$theta,
+                       Tessera_DefaultValuedAttr<I64Attr, "0">:$position_offset,
                        UnitAttr:$interleaved);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
@@ -250,10 +259,10 @@ def Tessera_TimestepEmbeddingOp : Tessera_Op<"timestep_embedding", [Pure]> {
     ```
   }];
   let arguments = (ins Tessera_FloatTensor:$timesteps,
-                       DefaultValuedAttr<F64Attr, "10000.0">:$max_period,
-                       DefaultValuedAttr<BoolAttr, "true">:$flip_sin_to_cos,
-                       DefaultValuedAttr<F64Attr, "0.0">:$downscale_freq_shift,
-                       DefaultValuedAttr<F64Attr, "1.0">:$scale);
+                       Tessera_DefaultValuedAttr<F64Attr, "10000.0">:$max_period,
+                       Tessera_DefaultValuedAttr<BoolAttr, "true">:$flip_sin_to_cos,
+                       Tessera_DefaultValuedAttr<F64Attr, "0.0">:$downscale_freq_shift,
+                       Tessera_DefaultValuedAttr<F64Attr, "1.0">:$scale);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = [{
     $timesteps attr-dict `:` functional-type(operands, results)
@@ -372,8 +381,8 @@ def Tessera_ProbSparseAttentionOp : Tessera_Op<"probsparse_attention",
   }];
   let arguments = (ins Tessera_FloatTensor:$query, Tessera_FloatTensor:$key,
                        Tessera_FloatTensor:$value,
-                       DefaultValuedAttr<I64Attr, "5">:$factor,
-                       DefaultValuedAttr<I64Attr, "0">:$seed,
+                       Tessera_DefaultValuedAttr<I64Attr, "5">:$factor,
+                       Tessera_DefaultValuedAttr<I64Attr, "0">:$seed,
                        UnitAttr:$causal);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = [{
@@ -411,7 +420,7 @@ def Tessera_StripAttentionOp : Tessera_Op<"strip_attention",
                        Tessera_FloatTensor:$value,
                        Tessera_FloatTensor:$query_proj,
                        Tessera_FloatTensor:$key_proj,
-                       DefaultValuedAttr<I64Attr, "1">:$pool);
+                       Tessera_DefaultValuedAttr<I64Attr, "1">:$pool);
   let results = (outs Tessera_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value `,` $query_proj `,` $key_proj attr-dict `:`
