@@ -124,12 +124,14 @@ Value normalize(GenericBuilder &g, Value x, Value shift, Value offset,
   SmallVector<unsigned> rowDims = GenericBuilder::iota(rank - 1);
   SmallVector<Value> inputs = {x, scale};
   SmallVector<SmallVector<unsigned>> inDims = {all, rowDims};
-  for (Value v : {shift, offset, weight, bias}) {
+  for (auto [v, perRow] : {std::pair<Value, bool>{shift, true},
+                           {offset, true},
+                           {weight, false},
+                           {bias, false}}) {
     if (!v)
       continue;
     inputs.push_back(v);
-    inDims.push_back(v == weight || v == bias ? SmallVector<unsigned>{rank - 1}
-                                              : rowDims);
+    inDims.push_back(perRow ? rowDims : SmallVector<unsigned>{rank - 1});
   }
   return g.generic(
       rank, {}, inputs, inDims, {g.empty(shape, elementTypeOf(x))}, {all},
