@@ -68,14 +68,17 @@ def modulate(x, shift, scale):
     return x * (1 + scale[expand]) + shift[expand]
 
 
-def timestep_embedding(t, dim, max_period=10000.0):
+def timestep_embedding(t, dim, max_period=10000.0, flip_sin_to_cos=True,
+                       downscale_freq_shift=0.0, scale=1.0):
+    """diffusers' get_timestep_embedding; the defaults are DiT / PixArt-α's."""
     half = dim // 2
-    freqs = np.exp(-math.log(max_period) * np.arange(half) / half)
-    args = t[:, None] * freqs[None, :]
-    emb = np.concatenate([np.cos(args), np.sin(args)], axis=-1)
-    if dim % 2:
-        emb = np.concatenate([emb, np.zeros_like(emb[:, :1])], axis=-1)
-    return emb
+    freqs = max_period ** (-np.arange(half) / (half - downscale_freq_shift))
+    args = np.outer(scale * t, freqs)
+    parts = [np.sin(args), np.cos(args)]
+    if flip_sin_to_cos:
+        parts.reverse()
+    parts.append(np.zeros((t.shape[0], dim - 2 * half)))
+    return np.concatenate(parts, axis=-1)
 
 
 def softmax(s):

@@ -82,60 +82,67 @@ struct LinearLowering : OpRewritePattern<LinearOp> {
   }
 };
 
-/// Σ over the last dimension of f(x) (and, optionally, a per-row value).
-Value rowSum(GenericBuilder &g, Value x, Value rowValue,
-             function_ref<Value(OpBuilder &, Location, Value, Value)> f) {
+/// Σ over the last dimension of f(x, per-row values).
+Value rowSum(GenericBuilder &g, Value x, ValueRange rowValues,
+             function_ref<Value(OpBuilder &, Location, Value, ValueRange)> f) {
   ArrayRef<int64_t> shape = shapeOf(x);
   unsigned rank = shape.size();
   Type et = elementTypeOf(x);
   SmallVector<unsigned> rowDims = GenericBuilder::iota(rank - 1);
   SmallVector<Value> inputs = {x};
   SmallVector<SmallVector<unsigned>> inDims = {GenericBuilder::iota(rank)};
-  if (rowValue) {
-    inputs.push_back(rowValue);
+  for (Value v : rowValues) {
+    inputs.push_back(v);
     inDims.push_back(rowDims);
   }
   auto fm = g.fastMath();
   return g.generic(rank, {rank - 1}, inputs, inDims,
                    {g.filled(shape.drop_back(), et, 0.0)}, {rowDims},
                    [&](OpBuilder &b, Location loc, ValueRange a) {
-                     Value v = f(b, loc, a[0], rowValue ? a[1] : Value());
+                     Value v = f(b, loc, a[0], a.slice(1, rowValues.size()));
                      return SmallVector<Value>{
                          arith::AddFOp::create(b, loc, a.back(), v, fm)};
                    })[0];
 }
 
-/// y = (x - mean?) · rsqrt(sq / C + eps) · weight? + bias?
-Value normalize(GenericBuilder &g, Value x, Value sum, Value sq, double eps,
-                Value weight, Value bias) {
+/// rsqrt(sq / C + eps), per row.
+Value invRms(OpBuilder &b, Location loc, GenericBuilder &g, Value sq,
+             double invC, double eps) {
+  Type et = sq.getType();
+  Value var = arith::MulFOp::create(b, loc, sq, g.constant(invC, et));
+  return math::RsqrtOp::create(
+      b, loc, arith::AddFOp::create(b, loc, var, g.constant(eps, et)));
+}
+
+/// y = ((x - shift?) - offset?) · scale · weight? + bias?, where shift,
+/// offset and scale are per row and weight and bias per channel.
+Value normalize(GenericBuilder &g, Value x, Value shift, Value offset,
+                Value scale, Value weight, Value bias) {
   ArrayRef<int64_t> shape = shapeOf(x);
   unsigned rank = shape.size();
-  Type et = elementTypeOf(x);
-  double invC = 1.0 / static_cast<double>(shape.back());
   SmallVector<unsigned> all = GenericBuilder::iota(rank);
   SmallVector<unsigned> rowDims = GenericBuilder::iota(rank - 1);
-  SmallVector<Value> inputs = {x, sq};
+  SmallVector<Value> inputs = {x, scale};
   SmallVector<SmallVector<unsigned>> inDims = {all, rowDims};
-  for (Value v : {sum, weight, bias}) {
+  for (auto [v, perRow] : {std::pair<Value, bool>{shift, true},
+                           {offset, true},
+                           {weight, false},
+                           {bias, false}}) {
     if (!v)
       continue;
     inputs.push_back(v);
-    inDims.push_back(v == sum ? rowDims : SmallVector<unsigned>{rank - 1});
+    inDims.push_back(perRow ? rowDims : SmallVector<unsigned>{rank - 1});
   }
   return g.generic(
-      rank, {}, inputs, inDims, {g.empty(shape, et)}, {all},
+      rank, {}, inputs, inDims, {g.empty(shape, elementTypeOf(x))}, {all},
       [&](OpBuilder &b, Location loc, ValueRange a) {
         unsigned next = 2;
-        Value c = g.constant(invC, et);
-        Value centred = a[0];
-        if (sum) {
-          Value mean = arith::MulFOp::create(b, loc, a[next++], c);
-          centred = arith::SubFOp::create(b, loc, a[0], mean);
-        }
-        Value var = arith::MulFOp::create(b, loc, a[1], c);
-        Value inv = math::RsqrtOp::create(
-            b, loc, arith::AddFOp::create(b, loc, var, g.constant(eps, et)));
-        Value y = arith::MulFOp::create(b, loc, centred, inv);
+        Value y = a[0];
+        if (shift)
+          y = arith::SubFOp::create(b, loc, y, a[next++]);
+        if (offset)
+          y = arith::SubFOp::create(b, loc, y, a[next++]);
+        y = arith::MulFOp::create(b, loc, y, a[1]);
         if (weight)
           y = arith::MulFOp::create(b, loc, y, a[next++]);
         if (bias)
@@ -148,21 +155,55 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LayerNormOp op,
                                 PatternRewriter &rewriter) const override {
-    GenericBuilder g(rewriter, op.getLoc());
+    Location loc = op.getLoc();
+    GenericBuilder g(rewriter, loc);
     Value x = op.getInput();
+    ArrayRef<int64_t> shape = shapeOf(x);
     Type et = elementTypeOf(x);
-    double invC = 1.0 / static_cast<double>(shapeOf(x).back());
-    Value sum = rowSum(g, x, Value(),
-                       [](OpBuilder &, Location, Value v, Value) { return v; });
-    // Two-pass variance: Σ (x - mean)².
-    Value sq = rowSum(g, x, sum, [&](OpBuilder &b, Location loc, Value v,
-                                     Value s) {
-      Value mean = arith::MulFOp::create(b, loc, s, g.constant(invC, et));
-      Value d = arith::SubFOp::create(b, loc, v, mean);
-      return arith::MulFOp::create(b, loc, d, d).getResult();
+    unsigned rank = shape.size();
+    double invC = 1.0 / static_cast<double>(shape.back());
+    double eps = op.getEpsilon().convertToDouble();
+    // Shifted two-pass moments. With K the row's first element and
+    // o = Σ(x - K)/C, the mean is K + o and
+    //   y = ((x - K) - o) · rsqrt(Σ((x - K) - o)² / C + eps).
+    // Every term is of the size of the row's spread, not of its mean, so a
+    // large mean (x ≈ 1e4 ± 1) costs no accuracy: x - mean is never formed
+    // from a mean rounded to f32.
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+        strides(rank, rewriter.getIndexAttr(1));
+    for (int64_t d : shape)
+      sizes.push_back(rewriter.getIndexAttr(d));
+    sizes.back() = rewriter.getIndexAttr(1);
+    Value shift = tensor::ExtractSliceOp::create(
+        rewriter, loc, RankedTensorType::get(shape.drop_back(), et), x,
+        offsets, sizes, strides);
+    auto offsetOf = [&](OpBuilder &b, Location l, Value shiftedSum) {
+      return arith::MulFOp::create(b, l, shiftedSum, g.constant(invC, et))
+          .getResult();
+    };
+    Value sum = rowSum(g, x, {shift}, [](OpBuilder &b, Location l, Value v,
+                                         ValueRange r) {
+      return arith::SubFOp::create(b, l, v, r[0]).getResult();
     });
-    rewriter.replaceOp(op, normalize(g, x, sum, sq,
-                                     op.getEpsilon().convertToDouble(),
+    Value sq = rowSum(g, x, {shift, sum}, [&](OpBuilder &b, Location l,
+                                             Value v, ValueRange r) {
+      Value d = arith::SubFOp::create(
+          b, l, arith::SubFOp::create(b, l, v, r[0]), offsetOf(b, l, r[1]));
+      return arith::MulFOp::create(b, l, d, d).getResult();
+    });
+    // The per-row offset and scale come from one two-result generic: with
+    // two uses it is not fused back into the elementwise pass
+    // (linalg-fuse-elementwise-ops fuses single-use producers), so the
+    // rsqrt runs once per row, not once per element.
+    SmallVector<unsigned> rowDims = GenericBuilder::iota(rank - 1);
+    SmallVector<Value> stats = g.generic(
+        rank - 1, {}, {sum, sq}, {rowDims, rowDims},
+        {g.empty(shape.drop_back(), et), g.empty(shape.drop_back(), et)},
+        {rowDims, rowDims}, [&](OpBuilder &b, Location l, ValueRange a) {
+          return SmallVector<Value>{offsetOf(b, l, a[0]),
+                                    invRms(b, l, g, a[1], invC, eps)};
+        });
+    rewriter.replaceOp(op, normalize(g, x, shift, stats[0], stats[1],
                                      op.getWeight(), op.getBias()));
     return success();
   }
@@ -174,12 +215,19 @@ struct RMSNormLowering : OpRewritePattern<RMSNormOp> {
                                 PatternRewriter &rewriter) const override {
     GenericBuilder g(rewriter, op.getLoc());
     Value x = op.getInput();
-    Value sq = rowSum(g, x, Value(), [](OpBuilder &b, Location loc, Value v,
-                                        Value) {
+    ArrayRef<int64_t> shape = shapeOf(x);
+    double invC = 1.0 / static_cast<double>(shape.back());
+    double eps = op.getEpsilon().convertToDouble();
+    Value sq = rowSum(g, x, {}, [](OpBuilder &b, Location loc, Value v,
+                                   ValueRange) {
       return arith::MulFOp::create(b, loc, v, v).getResult();
     });
-    rewriter.replaceOp(op, normalize(g, x, Value(), sq,
-                                     op.getEpsilon().convertToDouble(),
+    Value scale = g.elementwise(
+        {sq}, shape.drop_back(), elementTypeOf(x),
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          return invRms(b, l, g, a[0], invC, eps);
+        });
+    rewriter.replaceOp(op, normalize(g, x, Value(), Value(), scale,
                                      op.getWeight(), Value()));
     return success();
   }
@@ -395,23 +443,33 @@ struct TimestepEmbeddingLowering : OpRewritePattern<TimestepEmbeddingOp> {
     Type et = elementTypeOf(op.getResult());
     int64_t half = shape[1] / 2;
     double maxPeriod = op.getMaxPeriod().convertToDouble();
+    double denom = static_cast<double>(half) -
+                   op.getDownscaleFreqShift().convertToDouble();
+    double scale = op.getScale().convertToDouble();
+    bool cosFirst = op.getFlipSinToCos();
     Value y = g.generic(
         2, {}, {op.getTimesteps()}, {{0}}, {g.empty(shape, et)}, {{0, 1}},
         [&](OpBuilder &b, Location l, ValueRange a) {
           Type f64 = b.getF64Type();
           Value j = linalg::IndexOp::create(b, l, 1);
           Value halfIdx = arith::ConstantIndexOp::create(b, l, half);
-          Value isCos = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
-                                              j, halfIdx);
+          Value firstHalf = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ult, j, halfIdx);
           Value i = arith::SelectOp::create(
-              b, l, isCos, j, arith::SubIOp::create(b, l, j, halfIdx));
+              b, l, firstHalf, j, arith::SubIOp::create(b, l, j, halfIdx));
           Value t = arith::ExtFOp::create(b, l, f64, a[0]);
+          if (scale != 1.0)
+            t = arith::MulFOp::create(
+                b, l, t,
+                arith::ConstantOp::create(b, l, f64,
+                                          b.getFloatAttr(f64, scale)));
           Value arg = arith::MulFOp::create(
-              b, l, t,
-              inverseFrequency(b, l, i, maxPeriod, static_cast<double>(half)));
-          Value v = arith::SelectOp::create(b, l, isCos,
-                                            math::CosOp::create(b, l, arg),
-                                            math::SinOp::create(b, l, arg));
+              b, l, t, inverseFrequency(b, l, i, maxPeriod, denom));
+          Value cos = math::CosOp::create(b, l, arg);
+          Value sin = math::SinOp::create(b, l, arg);
+          Value v = arith::SelectOp::create(b, l, firstHalf,
+                                            cosFirst ? cos : sin,
+                                            cosFirst ? sin : cos);
           // The padding column of an odd dimension is zero.
           Value inRange = arith::CmpIOp::create(
               b, l, arith::CmpIPredicate::ult, j,

@@ -15,13 +15,21 @@ func.func @linear(%x: tensor<8x16xf32>, %w: tensor<32x16xf32>, %b: tensor<32xf32
   return %0 : tensor<8x32xf32>
 }
 
-// Two reductions (mean, centred sum of squares), then one elementwise pass.
+// Shifted two-pass moments: the row's first element K, Σ(x - K), then
+// Σ((x - K) - o)²; the per-row offset o and rsqrt in one two-result generic;
+// one elementwise pass without the rsqrt.
 // CHECK-LABEL: func.func @layer_norm
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: %[[K:.*]] = tensor.extract_slice %[[IN:.*]][0, 0] [4, 1] [1, 1] : tensor<4x64xf32> to tensor<4xf32>
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[IN]], %[[K]] :
 // CHECK: arith.subf
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK: %[[Q:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[IN]], %[[K]], %[[S]] :
+// CHECK: arith.subf
+// CHECK: arith.subf
+// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}} ins(%[[S]], %[[Q]] :
 // CHECK: math.rsqrt
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[IN]], %[[R]]#1, %[[K]], %[[R]]#0 :
+// CHECK-NOT: math.rsqrt
+// CHECK: return
 func.func @layer_norm(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %0 = tessera.layer_norm %x : (tensor<4x64xf32>) -> tensor<4x64xf32>
   return %0 : tensor<4x64xf32>

@@ -217,6 +217,46 @@ func.func @timestep_period(%t: tensor<2xf32>) -> tensor<2x8xf32> {
 
 // -----
 
+func.func @timestep_shift(%t: tensor<2xf32>) -> tensor<2x9xf32> {
+  // expected-error @+1 {{'tessera.timestep_embedding' op expects downscale_freq_shift < dim / 2 = 4 (the frequency exponent divides by their difference), got 4}}
+  %0 = tessera.timestep_embedding %t {downscale_freq_shift = 4.0 : f64} : (tensor<2xf32>) -> tensor<2x9xf32>
+  return %0 : tensor<2x9xf32>
+}
+
+// -----
+
+func.func @timestep_shift_dim2(%t: tensor<2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{'tessera.timestep_embedding' op expects downscale_freq_shift < dim / 2 = 1 (the frequency exponent divides by their difference), got 1}}
+  %0 = tessera.timestep_embedding %t {downscale_freq_shift = 1.0 : f64} : (tensor<2xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @timestep_shift_nan(%t: tensor<2xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'tessera.timestep_embedding' op expects a finite downscale_freq_shift}}
+  %0 = tessera.timestep_embedding %t {downscale_freq_shift = 0x7FF8000000000000 : f64} : (tensor<2xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @timestep_scale(%t: tensor<2xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'tessera.timestep_embedding' op expects a finite scale}}
+  %0 = tessera.timestep_embedding %t {scale = 0x7FF0000000000000 : f64} : (tensor<2xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @timestep_flip_type(%t: tensor<2xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'tessera.timestep_embedding' op attribute 'flip_sin_to_cos' failed to satisfy constraint: bool attribute}}
+  %0 = tessera.timestep_embedding %t {flip_sin_to_cos = 1 : i64} : (tensor<2xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
 func.func @timestep_batch(%t: tensor<2xf32>) -> tensor<3x8xf32> {
   // expected-error @+1 {{'tessera.timestep_embedding' op expects result of shape [2, 8], got [3, 8]}}
   %0 = tessera.timestep_embedding %t : (tensor<2xf32>) -> tensor<3x8xf32>

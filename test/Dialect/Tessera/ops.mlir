@@ -47,6 +47,19 @@ func.func @positional(%x: tensor<1x2x8x16xf32>, %t: tensor<3xf32>) -> (tensor<1x
   return %0, %1, %2 : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<3x33xf32>
 }
 
+// Defaults (flip_sin_to_cos = true, downscale_freq_shift = 0.0, scale = 1.0)
+// are elided; other values are printed.
+// CHECK-LABEL: func @timestep_embedding_options
+func.func @timestep_embedding_options(%t: tensor<3xf32>) -> (tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x9xf32>) {
+  // CHECK: tessera.timestep_embedding %{{.*}} : (tensor<3xf32>) -> tensor<3x8xf32>
+  %0 = tessera.timestep_embedding %t {flip_sin_to_cos = true, downscale_freq_shift = 0.0 : f64, scale = 1.0 : f64, max_period = 10000.0 : f64} : (tensor<3xf32>) -> tensor<3x8xf32>
+  // CHECK: tessera.timestep_embedding %{{.*}} {downscale_freq_shift = 1.000000e+00 : f64, flip_sin_to_cos = false} : (tensor<3xf32>) -> tensor<3x8xf32>
+  %1 = tessera.timestep_embedding %t {flip_sin_to_cos = false, downscale_freq_shift = 1.0 : f64} : (tensor<3xf32>) -> tensor<3x8xf32>
+  // CHECK: tessera.timestep_embedding %{{.*}} {downscale_freq_shift = 5.000000e-01 : f64, max_period = 1.000000e+03 : f64, scale = 1.000000e+03 : f64} : (tensor<3xf32>) -> tensor<3x9xf32>
+  %2 = tessera.timestep_embedding %t {scale = 1000.0 : f64, downscale_freq_shift = 0.5 : f64, max_period = 1000.0 : f64} : (tensor<3xf32>) -> tensor<3x9xf32>
+  return %0, %1, %2 : tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x9xf32>
+}
+
 // CHECK-LABEL: func @modulate
 func.func @modulate(%x: tensor<2x16x8xf32>, %shift: tensor<2x8xf32>, %scale: tensor<2x8xf32>) -> tensor<2x16x8xf32> {
   // CHECK: tessera.modulate %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x16x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x16x8xf32>

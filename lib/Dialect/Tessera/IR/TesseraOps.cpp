@@ -194,8 +194,19 @@ LogicalResult TimestepEmbeddingOp::verify() {
            << r.size();
   if (!ShapedType::isDynamic(r[1]) && r[1] < 2)
     return emitOpError("expects an embedding dimension >= 2, got ") << r[1];
-  if (!(getMaxPeriod().convertToDouble() > 0.0))
+  double maxPeriod = getMaxPeriod().convertToDouble();
+  if (!(maxPeriod > 0.0) || !std::isfinite(maxPeriod))
     return emitOpError("expects a positive max_period");
+  double shift = getDownscaleFreqShift().convertToDouble();
+  if (!std::isfinite(shift))
+    return emitOpError("expects a finite downscale_freq_shift");
+  if (!ShapedType::isDynamic(r[1]) &&
+      !(static_cast<double>(r[1] / 2) - shift > 0.0))
+    return emitOpError("expects downscale_freq_shift < dim / 2 = ")
+           << r[1] / 2 << " (the frequency exponent divides by their "
+           << "difference), got " << shift;
+  if (!std::isfinite(getScale().convertToDouble()))
+    return emitOpError("expects a finite scale");
   return verifyShape(*this, "result", getResult(), {t[0], r[1]});
 }
 
