@@ -129,4 +129,177 @@ def Tessera_AnyOfMaskAttr : Tessera_MaskAttr<"AnyOfMask", "any_of"> {
   let genVerifyDecl = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Mixture-of-Experts routing
+//===----------------------------------------------------------------------===//
+
+def Tessera_TopKOrder : I32EnumAttr<"TopKOrder",
+    "where token-choice routing applies the softmax", [
+      I32EnumAttrCase<"softmax_then_topk", 0>,
+      I32EnumAttrCase<"topk_then_softmax", 1>
+    ]> {
+  let cppNamespace = "::mlir::tessera";
+  let genSpecializedAttr = 0;
+}
+
+def Tessera_MoeActivation : I32EnumAttr<"MoeActivation",
+    "the expert MLP's activation", [
+      I32EnumAttrCase<"gelu", 0>,
+      I32EnumAttrCase<"silu", 1>,
+      I32EnumAttrCase<"swiglu", 2>
+    ]> {
+  let cppNamespace = "::mlir::tessera";
+  let genSpecializedAttr = 0;
+}
+
+def Tessera_MoeActivationAttr
+    : EnumAttr<Tessera_Dialect, Tessera_MoeActivation, "moe_activation">;
+
+/// `true` / `false` (default `default`).
+class Tessera_BoolParameter<string default>
+    : DefaultValuedParameter<"bool", default> {
+  let parser = "::mlir::tessera::parseBoolParameter($_parser)";
+  let printer = "$_printer << ($_self ? \"true\" : \"false\")";
+}
+
+/// A float literal held as an IEEE double.
+def Tessera_DoubleParameter : AttrParameter<"::llvm::APFloat", "a float literal"> {
+  let parser = "::mlir::tessera::parseDoubleParameter($_parser)";
+  let printer = "$_printer.printFloat($_self)";
+  let comparator = "$_lhs.bitwiseIsEqual($_rhs)";
+}
+
+class Tessera_RoutingAttr<string name, string attrMnemonic>
+    : AttrDef<Tessera_Dialect, name,
+              [DeclareAttrInterfaceMethods<Tessera_RoutingAttrInterface>]> {
+  let mnemonic = attrMnemonic;
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tessera_TokenChoiceRoutingAttr
+    : Tessera_RoutingAttr<"TokenChoiceRouting", "token_choice"> {
+  let summary = "token-choice top-k routing (GShard, Switch, Mixtral, M³ViT)";
+  let description = [{
+    `#tessera.token_choice<k = 2, order = topk_then_softmax>`: every token
+    picks its k experts. With the router `W_g` ([E, d], operand
+    `router`), token t's logits are `l = x_t · W_gᵀ` ([E]; no bias, no
+    temperature).
+
+    * Selection: the k experts with the largest logits, in the strict
+      total order "NaN first (as in `torch.topk`), then larger logit
+      first, equal logits (or two NaNs) to the lower expert index". The
+      selection always compares logits, also for `softmax_then_topk`:
+      softmax is monotone, so this is the top-k of the probabilities
+      without ties created by rounding.
+    * `order = softmax_then_topk` (default; GShard, Switch Transformer,
+      M³ViT / Edge-MoE): `p = softmax(l)` over all E experts (max
+      subtracted), and expert e_i gets weight `p[e_i]`, so the k weights
+      sum to less than 1. With `renormalize = true` they are divided by
+      their sum (GShard's top-2 gating), which is mathematically
+      `topk_then_softmax`.
+    * `order = topk_then_softmax` (Mixtral: `softmax(topk(logits))`): the
+      weights are the softmax of the k selected logits and sum to 1.
+      `renormalize` is rejected here (the weights already sum to 1).
+
+    Capacity: without the op's `capacity_factor` routing is dropless.
+    With factor c, each expert processes at most
+    `C = min(T, ceil(k · T · c / E))` tokens (T = all tokens of the input,
+    B·N; `k · T` is overflow-checked, the rest evaluated in double); an
+    expert's assignments are kept in token order (t = 0, 1, ...), the
+    first C kept and the rest dropped: a dropped slot contributes nothing
+    and the remaining weights are not renormalised (Switch Transformer,
+    GShard with token-order priority).
+
+    Verifier: 1 <= k (here), k <= E (on the op).
+  }];
+  let parameters = (ins "int64_t":$k,
+      DefaultValuedParameter<"::mlir::tessera::TopKOrder",
+                             "::mlir::tessera::TopKOrder::softmax_then_topk">:$order,
+      Tessera_BoolParameter<"false">:$renormalize);
+}
+
+def Tessera_ExpertChoiceRoutingAttr
+    : Tessera_RoutingAttr<"ExpertChoiceRouting", "expert_choice"> {
+  let summary = "expert-choice routing (Zhou et al. 2022)";
+  let description = [{
+    `#tessera.expert_choice<capacity_factor = 2.0>`: every expert picks
+    its C tokens ("Mixture-of-Experts with Expert Choice Routing", Zhou et
+    al., NeurIPS 2022). With the router `W_g` ([E, d]), the scores are
+    `S = softmax(x · W_gᵀ)` over the experts, per token ([T, E], T = B·N
+    tokens of the whole input). The capacity is
+    `C = min(T, ceil(T · capacity_factor / E))` (evaluated in double; the
+    factor is the average number of experts per token, so
+    `capacity_factor = E` gives C = T: every expert takes every token).
+    Expert e picks the C tokens with the largest `S[t, e]`, ties (and
+    NaN, which ranks first) resolved as in `token_choice` with "token"
+    for "expert"; token t's output is
+    `Σ_{e : t picked by e} S[t, e] · FFN_e(x_t)`. A token no expert
+    picks gets only the shared experts (or zero).
+
+    The op's `capacity_factor` attribute is rejected with this mode (the
+    factor is part of the attribute). Verifier: the factor is finite and
+    > 0.
+  }];
+  let parameters = (ins Tessera_DoubleParameter:$capacity_factor);
+}
+
+def Tessera_TaskConditionedRoutingAttr
+    : Tessera_RoutingAttr<"TaskConditionedRouting", "task_conditioned"> {
+  let summary = "task-conditioned top-k routing (M³ViT, Edge-MoE)";
+  let description = [{
+    `#tessera.task_conditioned<tasks = 3, gate = #tessera.token_choice<k = 2>,
+    experts = [0, 1, 2, 3,  2, 3, 4, 5,  4, 5, 6, 7]>`: multi-task
+    routing as in M³ViT (Liang et al., NeurIPS 2022) and its FPGA
+    accelerator Edge-MoE (Sarkar et al., ICCAD 2023). The router operand
+    is `W_g` [tasks, E, d], one gate per task, and the run-time `task`
+    operand (i32 or i64, shape [] for the whole input or [B], one per
+    sample) selects it: a token of a sample with task τ routes exactly as
+    `gate` (a `#tessera.token_choice`, with its k, order, renormalisation
+    and the op's capacity factor) does with router `W_g[τ]`.
+
+    `gate` must be a `#tessera.token_choice` (checked).
+    `experts` (optional) restricts each task to a subset of experts: a
+    row-major table of `tasks` rows of m expert indices each (its length
+    is tasks · m, every entry in [0, E), no repeats in a row). Task τ's
+    token considers only the experts of row τ: the other logits are
+    treated as absent (softmax and top-k over the m listed experts only;
+    k <= m). Without it, every task considers all E experts (M³ViT).
+    The table is an attribute (fixed at compile time, like the model);
+    which row applies is chosen at run time.
+
+    A task id outside [0, tasks) routes its tokens to no routed expert
+    (they get only the shared experts, or zero): never an out-of-bounds
+    read. Capacity, when given, counts assignments over the whole input
+    in token order, across tasks.
+  }];
+  let parameters = (ins "int64_t":$tasks,
+      "::mlir::Attribute":$gate,
+      OptionalParameter<"::mlir::DenseI64ArrayAttr">:$experts);
+}
+
+def Tessera_CategoryConditionedRoutingAttr
+    : Tessera_RoutingAttr<"CategoryConditionedRouting", "category_conditioned"> {
+  let summary = "category-conditioned routing without a learned gate (AniMer+)";
+  let description = [{
+    `#tessera.category_conditioned<categories = 4, experts = [0, 1, 2,
+    3]>`: every token of a sample goes to the experts of that
+    sample's category, given by the run-time `category` operand (i32 or
+    i64, shape [] for the whole input or [B], one per sample). There is
+    no router and no learned gate: `experts` is a row-major table of
+    `categories` rows of m expert indices each (length categories · m,
+    entries in [0, E), no repeats in a row), and each expert of row c
+    contributes with weight 1/m. This is the family-aware expert routing
+    of AniMer+ (one expert per animal family, m = 1, next to shared
+    experts) and the hard, input-type-determined routing of
+    Union-of-Experts style models.
+
+    A category outside [0, categories) routes its tokens to no routed
+    expert (only shared experts, or zero). The op's `capacity_factor` is
+    rejected with this mode (no token is ever dropped).
+  }];
+  let parameters = (ins "int64_t":$categories,
+                        "::mlir::DenseI64ArrayAttr":$experts);
+}
+
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAATTRS_TD

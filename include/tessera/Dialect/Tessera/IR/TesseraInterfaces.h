@@ -9,11 +9,47 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/ArrayRef.h"
+
+#include <optional>
 
 namespace mlir::tessera {
 
 /// How a (query tile, key tile) pair meets a mask.
 enum class TileKind { Empty, Partial, Full };
+
+/// What a MoE routing mode computes, in the terms a lowering needs
+/// (`RoutingAttrInterface::describeRouting`). Every mode fills a per-token
+/// table of K (expert, weight) slots; unused slots have expert -1 and
+/// weight 0.
+struct RoutingPlan {
+  /// Who selects: tokens pick their top-k experts from router logits,
+  /// experts pick their top-C tokens from router probabilities, or a
+  /// run-time selector looks the experts up in a fixed table.
+  enum class Selection { TokensChooseExperts, ExpertsChooseTokens, Table };
+  /// The run-time operand that selects a router or a table row.
+  enum class Selector { None, Task, Category };
+  Selection selection = Selection::TokensChooseExperts;
+  Selector selector = Selector::None;
+  /// Rank of the router weight operand: 2 ([E, d]), 3 ([tasks, E, d]) or
+  /// 0 (no router).
+  int64_t routerRank = 2;
+  /// Slots per token (K): k for token choice, E for expert choice (a token
+  /// may be picked by every expert), the table row length for tables.
+  int64_t slotsPerToken = 1;
+  /// Tokens each expert processes at most (C, in [1, T]); T means
+  /// dropless.
+  int64_t capacity = 1;
+  /// Token choice: softmax over all (allowed) experts before the top-k
+  /// (GShard) rather than over the k selected logits (Mixtral).
+  bool softmaxFirst = true;
+  /// Token choice with softmaxFirst: divide the k weights by their sum.
+  bool renormalize = false;
+  /// Table / task subsets: row r lists the experts of selector value r,
+  /// `rowLength` entries per row (empty: every expert).
+  llvm::ArrayRef<int64_t> table;
+  int64_t rowLength = 0;
+};
 
 } // namespace mlir::tessera
 

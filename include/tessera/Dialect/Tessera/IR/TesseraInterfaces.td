@@ -56,6 +56,57 @@ def Tessera_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
   ];
 }
 
+def Tessera_RoutingAttrInterface : AttrInterface<"RoutingAttrInterface"> {
+  let cppNamespace = "::mlir::tessera";
+  let description = [{
+    How `tessera.moe` assigns tokens to routed experts. Every routing mode
+    produces, for each token t of the flattened input (T tokens), a list
+    of (expert e, weight w) pairs; the op's result is
+    `y_t = Σ w · FFN_e(x_t) + Σ_s SharedFFN_s(x_t)`. A mode may need a
+    router weight operand and a run-time selector operand (`task` or
+    `category`), may let experts pick tokens instead of tokens picking
+    experts, and may cap the tokens each expert processes (its capacity).
+
+    Contracts: the methods take constant time or time linear in the
+    attribute's own tables (never in the tensor sizes), and every size
+    they compute is overflow-checked: a product or a conversion that does
+    not fit in int64 is reported, never wrapped.
+
+    A new routing mode is one attribute definition implementing these
+    methods (plus its case in the grouped lowering's routing builder, which
+    consumes `RoutingPlan`).
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Checks the operands this mode uses and rejects those it does not
+        take, with one `emitOpError` per rule on `op`. `numExperts` (E)
+        and `modelDim` (d) come from the expert weights, `batch` (B) from
+        the input ([B, N, d], or 1 for [T, d]); any of them may be
+        `ShapedType::kDynamic`. `router`, `task` and `category` are null
+        when absent.
+      }], "::llvm::LogicalResult", "verifyOperands",
+      (ins "::mlir::Operation *":$op, "int64_t":$numExperts,
+           "int64_t":$modelDim, "int64_t":$batch, "::mlir::Value":$router,
+           "::mlir::Value":$task, "::mlir::Value":$category)>,
+    InterfaceMethod<[{
+        Whether the op's `capacity_factor` attribute applies to this mode
+        (modes whose capacity is part of the attribute, or that have no
+        capacity, reject it).
+      }], "bool", "acceptsCapacityFactor", (ins)>,
+    InterfaceMethod<[{
+        Describes the routing for T = `numTokens` tokens and E =
+        `numExperts` experts (both >= 1, static) with the op's optional
+        capacity factor: the per-token slot count K, the per-expert
+        capacity C and how the (expert, weight) table is built (see
+        `RoutingPlan`). Fails (emitting nothing) when a size overflows
+        int64 or the factor is not finite and positive; the op verifier
+        reports that.
+      }], "::mlir::FailureOr<::mlir::tessera::RoutingPlan>", "describeRouting",
+      (ins "int64_t":$numTokens, "int64_t":$numExperts,
+           "std::optional<double>":$capacityFactor)>
+  ];
+}
+
 def Tessera_DecomposableOpInterface : OpInterface<"DecomposableOpInterface"> {
   let cppNamespace = "::mlir::tessera";
   let description = [{

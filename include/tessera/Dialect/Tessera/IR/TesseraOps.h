@@ -19,6 +19,12 @@
 
 #include "tessera/Dialect/Tessera/IR/TesseraEnums.h.inc"
 
+namespace mlir::tessera {
+/// Attribute parameter parsers: `true` / `false`, and a float literal.
+FailureOr<bool> parseBoolParameter(AsmParser &parser);
+FailureOr<llvm::APFloat> parseDoubleParameter(AsmParser &parser);
+} // namespace mlir::tessera
+
 #define GET_ATTRDEF_CLASSES
 #include "tessera/Dialect/Tessera/IR/TesseraAttrs.h.inc"
 

@@ -533,4 +533,132 @@ def Tessera_KVCacheUpdateOp : Tessera_Op<"kv_cache_update", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Mixture of experts
+//===----------------------------------------------------------------------===//
+
+def Tessera_MoEOp : Tessera_Op<"moe", [Pure, AttrSizedOperandSegments]> {
+  let summary = "mixture-of-experts MLP layer with pluggable routing";
+  let description = [{
+    A sparse mixture-of-experts feed-forward layer. `input` is [T, d] or
+    [B, N, d]; its tokens are flattened to T = B·N rows for routing (one
+    routing group: capacities and expert choice see all tokens). The
+    result has the input's shape and element type.
+
+    Experts (E of them, hidden size f) are two- or three-matrix MLPs in
+    the PyTorch `nn.Linear` layout: `experts(%w_up, %w_down)` with W_up
+    [E, f, d] and W_down [E, d, f], optional `up_bias` [E, f] and
+    `down_bias` [E, d]:
+    * `activation(gelu)` (exact, erf-based) or `activation(silu)`:
+      `FFN_e(x) = W_down[e] · act(W_up[e] · x + b_up[e]) + b_down[e]`;
+    * `activation(swiglu)` (Mixtral, DeepSeek-MoE) also takes
+      `gate(%w_gate)` [E, f, d] and optional `gate_bias` [E, f]:
+      `FFN_e(x) = W_down[e] · (silu(W_gate[e]·x + b_gate[e]) ⊙
+      (W_up[e]·x + b_up[e])) + b_down[e]`.
+
+    Routing is an attribute implementing `RoutingAttrInterface` (see
+    [attributes](TesseraAttrs.md)); it yields for each token a set of
+    (expert, weight) pairs and
+
+    `y_t = Σ_(e, w) w · FFN_e(x_t) + Σ_s SharedFFN_s(x_t)`.
+
+    * `#tessera.token_choice<k, order, renormalize>` — top-k per token,
+      `softmax_then_topk` (GShard, Switch Transformer, M³ViT) or
+      `topk_then_softmax` (Mixtral); needs `router(%w_g)` [E, d].
+    * `#tessera.expert_choice<capacity_factor>` — each expert takes its
+      top-C tokens (Zhou et al. 2022); needs `router(%w_g)` [E, d].
+    * `#tessera.task_conditioned<tasks, gate, experts>` — a run-time
+      `task(%id)` selects the router `W_g[id]` of `router(%w_g)`
+      [tasks, E, d] and optionally a per-task expert subset (M³ViT,
+      Edge-MoE).
+    * `#tessera.category_conditioned<categories, experts>` — a run-time
+      `category(%c)` per sample sends all its tokens to that category's
+      experts with equal weights, no router (AniMer+, Union-of-Experts).
+
+    Selector operands (`task`, `category`) are i32 or i64 tensors of shape
+    [] (one value for the whole input) or [B] (one per sample; B = 1 for a
+    [T, d] input). Out-of-range values select no routed expert.
+
+    Shared experts (DeepSeek-MoE's always-on experts): `shared(%su, %sd)`
+    with S experts of hidden size fs, W_up_shared [S, fs, d] and
+    W_down_shared [S, d, fs], plus `shared_gate(%sg)` [S, fs, d] exactly
+    when the activation is swiglu; same activation as the routed experts,
+    no biases, weight 1 for every token.
+
+    Capacity: `capacity_factor` (f64, finite, > 0; only for modes that
+    accept it: `token_choice` and `task_conditioned`) caps each expert at
+    `C = min(T, ceil(k·T·capacity_factor / E))` tokens, kept in token
+    order; without it routing is dropless. Expert choice carries its own
+    factor.
+
+    Optional second result `tokens_per_expert` (i32 or i64, [E]): for
+    each routed expert, the number of tokens it processes after capacity
+    drops (for load-balancing losses and for the grouped GEMM's offsets).
+
+    Limits: every tensor holds at most 2^62 bytes (as for every tessera
+    op) and the routed-token buffer of the grouped lowering (T·K rows of
+    max(f, d) elements, K the routing's slots per token) must too.
+
+    The CPU lowering does not exist yet: `convert-tessera-to-linalg`
+    rejects the op with a diagnostic. The NumPy reference
+    (`test/reference/moe.py`) defines the semantics executably.
+
+    References: GShard (Lepikhin et al. 2021), Switch Transformer (Fedus
+    et al. 2022), Mixtral of Experts (Jiang et al. 2024), Expert Choice
+    (Zhou et al. 2022), M³ViT (Liang et al. 2022) and Edge-MoE (Sarkar et
+    al. 2023), AniMer+ (family-aware MoE), Union-of-Experts (Yang et al.
+    2025), DeepSeek-MoE (Dai et al. 2024).
+
+    Example (Mixtral layer with tokens-per-expert counts):
+    ```mlir
+    %y, %n = tessera.moe %x router(%wg) experts(%wu, %wd) gate(%wgt)
+        routing(#tessera.token_choice<k = 2, order = topk_then_softmax>)
+        activation(swiglu)
+        : (tensor<2x64x128xf32>, tensor<8x128xf32>, tensor<8x256x128xf32>,
+           tensor<8x128x256xf32>, tensor<8x256x128xf32>)
+        -> (tensor<2x64x128xf32>, tensor<8xi64>)
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$input,
+                       Optional<Tessera_FloatTensor>:$router,
+                       Tessera_FloatTensor:$w_up,
+                       Tessera_FloatTensor:$w_down,
+                       Optional<Tessera_FloatTensor>:$w_gate,
+                       Optional<Tessera_FloatTensor>:$b_up,
+                       Optional<Tessera_FloatTensor>:$b_down,
+                       Optional<Tessera_FloatTensor>:$b_gate,
+                       Optional<Tessera_FloatTensor>:$shared_up,
+                       Optional<Tessera_FloatTensor>:$shared_down,
+                       Optional<Tessera_FloatTensor>:$shared_gate,
+                       Optional<RankedTensorOf<[I32, I64]>>:$task,
+                       Optional<RankedTensorOf<[I32, I64]>>:$category,
+                       Tessera_RoutingAttrInterface:$routing,
+                       Tessera_MoeActivationAttr:$activation,
+                       OptionalAttr<F64Attr>:$capacity_factor);
+  let results = (outs Tessera_FloatTensor:$result,
+                      Optional<RankedTensorOf<[I32, I64]>>:$tokens_per_expert);
+  let assemblyFormat = [{
+    $input (`router` `(` $router^ `)`)?
+    `experts` `(` $w_up `,` $w_down `)`
+    (`gate` `(` $w_gate^ `)`)?
+    (`up_bias` `(` $b_up^ `)`)?
+    (`down_bias` `(` $b_down^ `)`)?
+    (`gate_bias` `(` $b_gate^ `)`)?
+    (`shared` `(` $shared_up^ `,` $shared_down `)`)?
+    (`shared_gate` `(` $shared_gate^ `)`)?
+    (`task` `(` $task^ `)`)?
+    (`category` `(` $category^ `)`)?
+    `routing` `(` $routing `)` `activation` `(` $activation `)`
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The number of tokens T (B·N or T), or ShapedType::kDynamic.
+    int64_t getNumTokens();
+    /// The routing plan for this op's static sizes (see
+    /// RoutingAttrInterface::describeRouting); fails for dynamic shapes.
+    ::mlir::FailureOr<::mlir::tessera::RoutingPlan> getRoutingPlan();
+  }];
+}
+
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD
