@@ -43,19 +43,21 @@ expect_ok() {
   fi
 }
 
-# expect_err NAME MESSAGE ARGS...: exit 2, no stdout, stderr is exactly
-# "error: MESSAGE".
-expect_err() {
-  local name=$1 message=$2; shift 2
-  "$M" "$@" >out.txt 2>err.txt
+# expect_status STATUS NAME MESSAGE ARGS...: exit STATUS, no stdout, stderr
+# is exactly "error: MESSAGE". Runs under a timeout: nothing may block.
+expect_status() {
+  local status=$1 name=$2 message=$3; shift 3
+  timeout 20 "$M" "$@" >out.txt 2>err.txt
   local rc=$?
-  if [ $rc = 2 ] && [ ! -s out.txt ] && [ "$(cat err.txt)" = "error: $message" ] &&
-    [ "$(wc -l <err.txt)" = 1 ]; then
+  if [ $rc = "$status" ] && [ ! -s out.txt ] &&
+    [ "$(cat err.txt)" = "error: $message" ] && [ "$(wc -l <err.txt)" = 1 ]; then
     result "$name" 1
   else
     result "$name" 0 "(rc=$rc) got: $(head -c 300 err.txt)"
   fi
 }
+# expect_err NAME MESSAGE ARGS...: a bad input (exit 2).
+expect_err() { expect_status 2 "$@"; }
 
 echo "== good inputs"
 expect_ok "npy inputs" expected.txt --input x=in_x.npy $REST
@@ -238,6 +240,24 @@ expect_err "safetensors checked even if unused" "bad_short.safetensors: file too
   --input x=in_x.npy $REST --weights bad_short.safetensors
 "$M" --weights bad_missing.safetensors --random-inputs >/dev/null 2>&1
 result "random fills tensors missing from weights" "$([ $? = 0 ] && echo 1)"
+
+echo "== special files (never read, never block)"
+mkfifo fifo.npy fifo.safetensors
+expect_err "npy FIFO" "fifo.npy: cannot open: not a regular file (FIFO)" \
+  --input x=fifo.npy --weights all.safetensors
+expect_err "safetensors FIFO" "fifo.safetensors: cannot open: not a regular file (FIFO)" \
+  --weights fifo.safetensors
+expect_err "npy /dev/zero" "/dev/zero: cannot open: not a regular file (character device)" \
+  --input x=/dev/zero --weights all.safetensors
+expect_err "safetensors /dev/zero" "/dev/zero: cannot open: not a regular file (character device)" \
+  --weights /dev/zero
+expect_err "safetensors directory" "adir: cannot open: Is a directory" --weights adir
+# A FIFO with a writer attached must not be read either.
+(exec 3<>fifo.npy; sleep 30) &
+holder=$!
+expect_err "npy FIFO with a writer" "fifo.npy: cannot open: not a regular file (FIFO)" \
+  --input x=fifo.npy --weights all.safetensors
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
 
 echo "== fuzzing truncated/corrupted files"
 ok=1
