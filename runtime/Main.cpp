@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <sys/stat.h>
 
 using namespace tessera::runtime;
@@ -467,12 +468,14 @@ Error gatherResult(const TensorSpec &spec, const ResultView &view,
   return Error::success();
 }
 
-} // namespace
+/// What main() is doing, to classify an exception.
+enum class Stage { Signature, Validation, Running };
 
-int main(int argc, char **argv) {
+int runMain(int argc, char **argv, Stage &stage) {
   Signature signature;
   if (Error err = parseSignature(tessera_signature, signature))
     return report(err, exitFailure);
+  stage = Stage::Validation;
   Options options;
   if (Error err = parseOptions(argc, argv, signature, options))
     return report(err, exitBadInput);
@@ -495,6 +498,7 @@ int main(int argc, char **argv) {
   if (options.threads)
     omp_set_num_threads(options.threads);
 
+  stage = Stage::Running;
   ModelRunner runner(signature, inputs);
   runner.run();
   std::vector<ResultView> views = runner.results();
@@ -532,6 +536,7 @@ int main(int argc, char **argv) {
 
   if (options.benchIters > 0) {
     std::vector<double> times;
+    times.reserve(static_cast<size_t>(options.benchIters));
     for (int64_t i = 0; i < options.benchIters; ++i) {
       auto start = std::chrono::steady_clock::now();
       runner.run();
@@ -548,4 +553,34 @@ int main(int argc, char **argv) {
                 median, times.front(), times.back());
   }
   return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  // The runtime reports failures as Errors; the standard containers can
+  // still throw (std::bad_alloc for a huge header under a memory limit).
+  // Before the model runs that is a bad input (exit 2); afterwards, or while
+  // reading the embedded signature, an internal failure (exit 1).
+  Stage stage = Stage::Signature;
+  auto status = [&] {
+    return stage == Stage::Validation ? exitBadInput : exitFailure;
+  };
+  auto where = [&] {
+    return stage == Stage::Signature    ? " while reading the embedded signature"
+           : stage == Stage::Validation ? " while reading the inputs"
+                                        : " while handling the results";
+  };
+  // No allocation here: the handlers may run with the memory exhausted.
+  try {
+    return runMain(argc, argv, stage);
+  } catch (const std::bad_alloc &) {
+    std::fprintf(stderr, "error: out of memory%s\n", where());
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "error: unexpected failure%s: %s\n", where(),
+                 e.what());
+  } catch (...) {
+    std::fprintf(stderr, "error: unexpected failure%s\n", where());
+  }
+  return status();
 }

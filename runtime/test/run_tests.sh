@@ -215,7 +215,7 @@ st_err bad_escape "invalid header: invalid escape at offset 3"
 st_err lone_surrogate "invalid header: unpaired surrogate at offset 9"
 st_err control_char "invalid header: control character in string at offset 3"
 st_err bad_number "invalid header: expected ',' or '}' at offset 7"
-st_err deep "invalid header: nesting too deep at offset 70"
+st_err deep "invalid header: nesting too deep (limit 64) at offset 70"
 st_err dup_key "invalid header: duplicate key 'a' at offset 12"
 st_err not_object "invalid header: not a JSON object"
 st_err garbage "invalid header: unexpected trailing characters at offset 3"
@@ -258,6 +258,34 @@ holder=$!
 expect_err "npy FIFO with a writer" "fifo.npy: cannot open: not a regular file (FIFO)" \
   --input x=fifo.npy --weights all.safetensors
 kill $holder 2>/dev/null; wait $holder 2>/dev/null
+
+echo "== large headers under a memory limit"
+case "$*" in
+*sanitize*) echo "SKIP: memory-limit cases (sanitizers reserve too much address space)" ;;
+*)
+  # 400 MB of address space: a 10 MB header used to need ~730 MB.
+  (ulimit -v 400000 && exec timeout 60 "$M" --weights big_header.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "valid 10 MB header under ulimit -v 400000" \
+    "$([ $rc = 0 ] && cmp -s out.txt expected.txt && [ ! -s err.txt ] && echo 1)" "(rc=$rc) $(head -c 300 err.txt)"
+  (ulimit -v 400000 && exec timeout 60 "$M" --weights big_bad_header.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "broken 10 MB header under ulimit -v 400000" \
+    "$([ $rc = 2 ] && [ "$(cat err.txt)" = "error: big_bad_header.safetensors: invalid header: expected ',' or ']' at offset 10200008" ] && echo 1)" \
+    "(rc=$rc) $(head -c 300 err.txt)"
+  (ulimit -v 400000 && exec timeout 60 "$M" --weights too_many_values.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "more than 10,000,000 values" \
+    "$([ $rc = 2 ] && [ "$(cat err.txt)" = "error: too_many_values.safetensors: invalid header: too many values (limit 10000000) at offset 19999999" ] && echo 1)" \
+    "(rc=$rc) $(head -c 300 err.txt)"
+  # The 100 MB header text itself does not fit in 60 MB.
+  (ulimit -v 60000 && exec timeout 60 "$M" --weights max_header.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "out of memory: one line, exit 2" \
+    "$([ $rc = 2 ] && [ ! -s out.txt ] && [ "$(cat err.txt)" = "error: out of memory while reading the inputs" ] && echo 1)" \
+    "(rc=$rc) $(head -c 300 err.txt)"
+  ;;
+esac
 
 echo "== fuzzing truncated/corrupted files"
 ok=1
