@@ -22,7 +22,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <sys/stat.h>
 
 using namespace tessera::runtime;
 
@@ -321,20 +320,6 @@ Error loadInputs(const Options &options, const Signature &signature,
   return Error::success();
 }
 
-/// Creates `dir` unless it already exists as a directory.
-Error createDirectory(const std::string &dir) {
-  if (mkdir(dir.c_str(), 0777) == 0)
-    return Error::success();
-  int savedErrno = errno;
-  struct stat st;
-  if (savedErrno == EEXIST && stat(dir.c_str(), &st) == 0 &&
-      S_ISDIR(st.st_mode))
-    return Error::success();
-  return fileError(
-      dir, std::string("cannot create output directory: ") +
-               std::strerror(savedErrno == EEXIST ? ENOTDIR : savedErrno));
-}
-
 //===----------------------------------------------------------------------===//
 // Calling the model
 //===----------------------------------------------------------------------===//
@@ -492,9 +477,14 @@ int runMain(int argc, char **argv, Stage &stage) {
   std::vector<AlignedBuffer> inputs(signature.inputs.size());
   if (Error err = loadInputs(options, signature, inputs))
     return report(err, exitBadInput);
-  if (options.outputDir)
-    if (Error err = createDirectory(*options.outputDir))
+  std::optional<OutputDirectory> outputDir;
+  if (options.outputDir) {
+    if (Error err = outputDir.emplace().open(*options.outputDir))
       return report(err, exitBadInput);
+    for (const TensorSpec &spec : signature.outputs)
+      if (Error err = outputDir->checkTarget(spec.name + ".npy"))
+        return report(err, exitBadInput);
+  }
   if (options.threads)
     omp_set_num_threads(options.threads);
 
@@ -526,11 +516,11 @@ int runMain(int argc, char **argv, Stage &stage) {
   }
   std::fflush(stdout);
 
-  if (options.outputDir)
+  if (outputDir)
     for (size_t j = 0; j < results.size(); ++j) {
       const TensorSpec &spec = signature.outputs[j];
-      if (Error err = writeNpy(*options.outputDir + "/" + spec.name + ".npy",
-                               spec.type, results[j].data()))
+      if (Error err = outputDir->writeNpy(spec.name + ".npy", spec.type,
+                                          results[j].data()))
         return report(err, exitFailure);
     }
 

@@ -7,12 +7,17 @@
  * allocation, a non-zero offset with allocated != aligned, and a rank-0
  * result. It also checks the input descriptors the runtime passes.
  *
+ * -DFAKE_PLANT_SYMLINK='"DIR/result0.npy"': tessera_entry creates a symbolic
+ * link there to ../outside.txt (a link appearing after the runtime's
+ * checks).
+ *
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char tessera_signature[] = "entry main\n"
                                  "input x f32 2,3,4\n"
@@ -91,6 +96,10 @@ void tessera_entry(void **args) {
   int64_t *l = input(args[9], 1, s2);
   uint8_t *m = input(args[10], 1, s3);
   int64_t *w = (int64_t *)args[0];
+#ifdef FAKE_PLANT_SYMLINK
+  if (symlink("../outside.txt", FAKE_PLANT_SYMLINK) != 0)
+    perror("fake: symlink");
+#endif
 
   /* result0 = x * s + t[a] (fresh buffer). */
   float *r0 = malloc(24 * sizeof(float));

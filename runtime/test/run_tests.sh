@@ -9,9 +9,19 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 FLAGS="-O2 -g -Wall -Wextra $*"
-gcc $FLAGS -c "$HERE/fake_model.c" -o "$WORK/fake_model.o" &&
-  g++ -std=c++17 $FLAGS "$RUNTIME"/*.cpp "$WORK/fake_model.o" -o "$WORK/model" ||
-  { echo "FAIL: build"; exit 1; }
+# build_model OUT [EXTRA_FLAGS...]: links fake_model.c (built with the extra
+# flags, e.g. -D variants) with the runtime.
+build_model() {
+  local out=$1; shift
+  gcc $FLAGS "$@" -c "$HERE/fake_model.c" -o "$WORK/$out.o" &&
+    g++ -std=c++17 $FLAGS "$WORK"/rt/*.o "$WORK/$out.o" -o "$WORK/$out"
+}
+mkdir "$WORK/rt"
+for f in "$RUNTIME"/*.cpp; do
+  g++ -std=c++17 $FLAGS -c "$f" -o "$WORK/rt/$(basename "$f" .cpp).o" ||
+    { echo "FAIL: build"; exit 1; }
+done
+build_model model || { echo "FAIL: build"; exit 1; }
 python3 "$HERE/gen_inputs.py" "$WORK" || { echo "FAIL: gen_inputs"; exit 1; }
 cd "$WORK"
 mkdir adir
@@ -258,6 +268,48 @@ holder=$!
 expect_err "npy FIFO with a writer" "fifo.npy: cannot open: not a regular file (FIFO)" \
   --input x=fifo.npy --weights all.safetensors
 kill $holder 2>/dev/null; wait $holder 2>/dev/null
+
+echo "== output files are only created inside DIR"
+printf 'outside\n' >outside.txt
+cp outside.txt outside.orig
+mkdir symout
+ln -s ../outside.txt symout/result0.npy
+expect_err "symlink at an output" "symout/result0.npy: refusing to write through a symbolic link" \
+  --weights all.safetensors --output symout
+result "symlink target untouched, nothing written" "$(cmp -s outside.txt outside.orig &&
+  [ "$(ls symout)" = result0.npy ] && [ -L symout/result0.npy ] && echo 1)"
+mkdir dangling
+ln -s ../created.npy dangling/result3.npy
+expect_err "dangling symlink at an output" "dangling/result3.npy: refusing to write through a symbolic link" \
+  --weights all.safetensors --output dangling
+result "dangling symlink target not created" "$([ ! -e created.npy ] && echo 1)"
+mkdir fifoout
+mkfifo fifoout/result9.npy
+expect_err "FIFO at an output" "fifoout/result9.npy: cannot write: not a regular file (FIFO)" \
+  --weights all.safetensors --output fifoout
+mkdir hardout
+ln outside.txt hardout/result1.npy
+expect_err "hard link at an output" "hardout/result1.npy: refusing to overwrite a file with other hard links" \
+  --weights all.safetensors --output hardout
+result "hard-linked file untouched" "$(cmp -s outside.txt outside.orig && echo 1)"
+mkdir dirout dirout/result2.npy
+expect_err "directory at an output" "dirout/result2.npy: cannot write: not a regular file (directory)" \
+  --weights all.safetensors --output dirout
+mkdir overwrite
+head -c 5000 /dev/urandom >overwrite/result9.npy
+expect_ok "existing output file is replaced" expected.txt --weights all.safetensors --output overwrite
+result "replaced file is exact" "$(cmp -s overwrite/result9.npy expected_out/result9.npy && echo 1)"
+# A link that appears while the model runs (after the checks) is refused
+# when the file is opened.
+mkdir late
+build_model model_plant -DFAKE_PLANT_SYMLINK='"late/result0.npy"' || result "build model_plant" 0
+M=./model_plant
+timeout 20 "$M" --weights all.safetensors --output late >out.txt 2>err.txt
+rc=$?
+result "symlink created during the run" "$([ $rc = 1 ] && cmp -s out.txt expected.txt &&
+  [ "$(cat err.txt)" = "error: late/result0.npy: refusing to write through a symbolic link" ] &&
+  cmp -s outside.txt outside.orig && echo 1)"
+M=./model
 
 echo "== large headers under a memory limit"
 case "$*" in
