@@ -26,8 +26,13 @@
 using namespace tessera::runtime;
 
 extern "C" {
-/// Defined by the object emitted by tesserac.
+/// Defined by the object emitted by tesserac. The three integers are weak
+/// references so that objects from compilers that predate them still link;
+/// when present they are checked (see parseEmbeddedSignature).
 extern const char tessera_signature[];
+extern const int64_t tessera_signature_size __attribute__((weak));
+extern const int64_t tessera_num_inputs __attribute__((weak));
+extern const int64_t tessera_num_outputs __attribute__((weak));
 void tessera_entry(void **args);
 /// Provided by libomp, which every generated executable links.
 void omp_set_num_threads(int);
@@ -458,7 +463,12 @@ enum class Stage { Signature, Validation, Running };
 
 int runMain(int argc, char **argv, Stage &stage) {
   Signature signature;
-  if (Error err = parseSignature(tessera_signature, signature))
+  EmbeddedSignature embedded;
+  embedded.text = tessera_signature;
+  embedded.size = &tessera_signature_size;
+  embedded.numInputs = &tessera_num_inputs;
+  embedded.numOutputs = &tessera_num_outputs;
+  if (Error err = parseEmbeddedSignature(embedded, signature))
     return report(err, exitFailure);
   stage = Stage::Validation;
   Options options;

@@ -17,11 +17,11 @@ build_model() {
     g++ -std=c++17 $FLAGS "$WORK"/rt/*.o "$WORK/$out.o" -o "$WORK/$out"
 }
 mkdir "$WORK/rt"
-for f in "$RUNTIME"/*.cpp; do
-  g++ -std=c++17 $FLAGS -c "$f" -o "$WORK/rt/$(basename "$f" .cpp).o" ||
-    { echo "FAIL: build"; exit 1; }
-done
-build_model model || { echo "FAIL: build"; exit 1; }
+export FLAGS WORK
+# Two compiles at a time.
+printf '%s\0' "$RUNTIME"/*.cpp | xargs -0 -n1 -P2 sh -c \
+  'g++ -std=c++17 $FLAGS -c "$0" -o "$WORK/rt/$(basename "$0" .cpp).o"' &&
+  build_model model || { echo "FAIL: build"; exit 1; }
 python3 "$HERE/gen_inputs.py" "$WORK" || { echo "FAIL: gen_inputs"; exit 1; }
 cd "$WORK"
 mkdir adir
@@ -310,6 +310,68 @@ result "symlink created during the run" "$([ $rc = 1 ] && cmp -s out.txt expecte
   [ "$(cat err.txt)" = "error: late/result0.npy: refusing to write through a symbolic link" ] &&
   cmp -s outside.txt outside.orig && echo 1)"
 M=./model
+
+echo "== embedded signature"
+# sig_variant NAME EXPECTED_ERROR FLAGS...: the model built with FLAGS exits
+# 1 with one line and runs nothing, whatever the options.
+sig_variant() {
+  local name=$1 message=$2; shift 2
+  if ! build_model model_sig "$@" 2>build.txt; then
+    result "signature: $name (build)" 0 "$(head -c 300 build.txt)"
+    return
+  fi
+  M=./model_sig
+  expect_status 1 "signature: $name" "malformed embedded signature: $message" --weights all.safetensors
+  expect_status 1 "signature: $name (--print-signature)" "malformed embedded signature: $message" --print-signature
+  M=./model
+}
+SIGLEN=$(printf 'entry main\ninput x f32 2,3,4\ninput t f32 2\ninput s f32 \ninput h f16 3\ninput b bf16 3\ninput d f64 2\ninput i i32 2,2\ninput k i8 4\ninput l i64 2\ninput m i1 3\noutput result0 f32 2,3,4\noutput result1 f32 4,3\noutput result2 i64 2\noutput result3 f16 3\noutput result4 bf16 3\noutput result5 f64 2\noutput result6 i32 2,2\noutput result7 i8 4\noutput result8 i1 3\noutput result9 f32\n' | wc -c)
+sig_variant "NUL inside the text" \
+  "tessera_signature_size is $((SIGLEN + 14)) but the text is $SIGLEN bytes long (a NUL inside the text?)" \
+  -DFAKE_EXTRA_LINE='"\0output y f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "size off by one" \
+  "tessera_signature_size is $((SIGLEN + 1)) but the text is $SIGLEN bytes long (a NUL inside the text?)" \
+  -DFAKE_SIZE_DELTA=1
+sig_variant "too few inputs in the text" "10 inputs in the text, but tessera_num_inputs is 11" \
+  -DFAKE_NUM_INPUTS=11
+sig_variant "too many outputs in the text" "10 outputs in the text, but tessera_num_outputs is 9" \
+  -DFAKE_NUM_OUTPUTS=9
+sig_variant "only some ABI symbols" \
+  "tessera_signature_size, tessera_num_inputs and tessera_num_outputs must all be defined" -DFAKE_ABI=1
+sig_variant "name with a slash" "line 22: invalid tensor name '../evil'" \
+  -DFAKE_EXTRA_LINE='"output ../evil f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "name starting with a digit" "line 22: invalid tensor name '9lives'" \
+  -DFAKE_EXTRA_LINE='"input 9lives f32\n"' -DFAKE_NUM_INPUTS=11
+sig_variant "name with a control character" "line 22: invalid tensor name 'a\x01b'" \
+  -DFAKE_EXTRA_LINE='"input a\001b f32\n"' -DFAKE_NUM_INPUTS=11
+sig_variant "non-ASCII name" "line 22: invalid tensor name 'café'" \
+  -DFAKE_EXTRA_LINE='"input caf\xc3\xa9 f32\n"' -DFAKE_NUM_INPUTS=11
+LONG=$(printf 'n%.0s' $(seq 201))
+sig_variant "201-byte name" "line 22: invalid tensor name '$(printf 'n%.0s' $(seq 64))...' (201 bytes)" \
+  -DFAKE_EXTRA_LINE="\"output $LONG f32\\n\"" -DFAKE_NUM_OUTPUTS=11
+sig_variant "output named like an input" "line 22: duplicate name 'x'" \
+  -DFAKE_EXTRA_LINE='"output x f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "duplicate output" "line 22: duplicate name 'result3'" \
+  -DFAKE_EXTRA_LINE='"output result3 f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "two entry lines" "line 22: more than one 'entry' line" \
+  -DFAKE_EXTRA_LINE='"entry other\n"'
+# Valid names: every allowed character, 200 bytes.
+NAME200=_Az.9-$(printf 'v%.0s' $(seq 194))
+if build_model model_sig -DFAKE_EXTRA_LINE="\"output $NAME200 f32\\n\"" -DFAKE_NUM_OUTPUTS=11 2>build.txt; then
+  ./model_sig --print-signature >sig2.txt 2>&1
+  result "signature: 200-byte name with . - _ digits accepted" \
+    "$([ $? = 0 ] && [ "$(tail -1 sig2.txt)" = "output $NAME200: f32[]" ] && echo 1)"
+else
+  result "signature: 200-byte name (build)" 0 "$(head -c 300 build.txt)"
+fi
+# An object from a compiler without the three integers still works.
+if build_model model_sig -DFAKE_ABI=0 2>build.txt; then
+  M=./model_sig
+  expect_ok "signature: object without size/arity symbols" expected.txt --weights all.safetensors
+  M=./model
+else
+  result "signature: legacy object (build)" 0 "$(head -c 300 build.txt)"
+fi
 
 echo "== large headers under a memory limit"
 case "$*" in
