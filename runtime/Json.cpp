@@ -6,24 +6,10 @@
 
 #include "Json.h"
 
+#include <algorithm>
 #include <cstring>
-#include <set>
 
 using namespace tessera::runtime;
-
-std::optional<int64_t> JsonValue::getNonNegativeInt() const {
-  int64_t value;
-  if (kind != Kind::Number || !parseNonNegativeInt(text, value))
-    return std::nullopt;
-  return value;
-}
-
-const JsonValue *JsonValue::find(std::string_view key) const {
-  for (const auto &member : members)
-    if (member.first == key)
-      return &member.second;
-  return nullptr;
-}
 
 /// Decodes one UTF-8 sequence at `pos`, advancing it; returns -1 if invalid.
 static int32_t decodeUtf8(std::string_view text, size_t &pos) {
@@ -64,14 +50,82 @@ bool tessera::runtime::isValidUtf8(std::string_view text) {
   return true;
 }
 
-namespace {
-/// Recursive-descent parser over a UTF-8-validated buffer.
+//===----------------------------------------------------------------------===//
+// JsonValue
+//===----------------------------------------------------------------------===//
+
+JsonValue::Kind JsonValue::kind() const { return doc->nodes[index].kind; }
+
+bool JsonValue::getBool() const { return doc->nodes[index].boolean; }
+
+std::string_view JsonValue::text() const {
+  const JsonDocument::Node &node = doc->nodes[index];
+  if (node.kind != Kind::String && node.kind != Kind::Number)
+    return {};
+  return std::string_view(doc->pool).substr(node.a, node.b);
+}
+
+std::optional<int64_t> JsonValue::getNonNegativeInt() const {
+  int64_t value;
+  if (kind() != Kind::Number || !parseNonNegativeInt(text(), value))
+    return std::nullopt;
+  return value;
+}
+
+size_t JsonValue::size() const {
+  return isContainer() ? doc->nodes[index].a : 0;
+}
+
+size_t JsonValue::sourceEnd() const { return doc->nodes[index].sourceEnd; }
+
+uint32_t JsonValue::skip() const {
+  return isContainer() ? doc->nodes[index].b : index + 1;
+}
+
+std::optional<JsonValue> JsonValue::find(std::string_view key) const {
+  if (kind() != Kind::Object)
+    return std::nullopt;
+  for (JsonMember member : *this)
+    if (member.key == key)
+      return member.value;
+  return std::nullopt;
+}
+
+JsonIterator JsonValue::begin() const {
+  return isContainer() ? JsonIterator(doc, index + 1, kind() == Kind::Object)
+                       : end();
+}
+
+JsonIterator JsonValue::end() const {
+  return JsonIterator(doc, skip(), kind() == Kind::Object);
+}
+
+JsonMember JsonIterator::operator*() const {
+  if (isObject)
+    return {JsonValue(doc, index).text(), JsonValue(doc, index + 1)};
+  return {std::string_view(), JsonValue(doc, index)};
+}
+
+JsonIterator &JsonIterator::operator++() {
+  index = JsonValue(doc, isObject ? index + 1 : index).skip();
+  return *this;
+}
+
+//===----------------------------------------------------------------------===//
+// Parser
+//===----------------------------------------------------------------------===//
+
+namespace tessera::runtime {
+/// Recursive-descent parser over a UTF-8-validated buffer. It runs twice:
+/// without a document to validate the syntax and count the nodes and pool
+/// bytes, then with the document (reserved to the exact sizes) to build it
+/// and check for duplicate keys.
 class JsonParser {
 public:
-  explicit JsonParser(std::string_view text) : text(text) {}
+  JsonParser(std::string_view text, JsonDocument *doc) : text(text), doc(doc) {}
 
-  Error parseDocument(JsonValue &result) {
-    if (Error err = parseValue(result, 0))
+  Error parseDocument() {
+    if (Error err = parseValue(0))
       return err;
     skipWhitespace();
     if (pos != text.size())
@@ -79,8 +133,11 @@ public:
     return Error::success();
   }
 
+  size_t numNodes = 0, poolBytes = 0;
+
 private:
-  static constexpr int maxDepth = 64;
+  using Kind = JsonValue::Kind;
+  using Node = JsonDocument::Node;
 
   Error fail(const std::string &problem) const {
     return Error(problem + " at offset " + std::to_string(pos));
@@ -108,66 +165,131 @@ private:
     return i < text.size() && text[i] >= '0' && text[i] <= '9';
   }
 
-  Error parseValue(JsonValue &value, int depth) {
-    if (depth > maxDepth)
-      return fail("nesting too deep");
+  /// Adds a node of `kind`; `index` is its index.
+  Error addNode(Kind kind, uint32_t &index) {
+    if (numNodes == JsonDocument::maxValues)
+      return fail("too many values (limit " +
+                  std::to_string(JsonDocument::maxValues) + ")");
+    index = static_cast<uint32_t>(numNodes++);
+    if (doc)
+      doc->nodes.push_back(Node{kind, false, 0, 0, 0});
+    return Error::success();
+  }
+  /// Records that node `index` ends at the current position.
+  void finishNode(uint32_t index) {
+    if (doc)
+      doc->nodes[index].sourceEnd = static_cast<uint32_t>(pos);
+  }
+  /// Appends `bytes` to the pool.
+  void append(std::string_view bytes) {
+    poolBytes += bytes.size();
+    if (doc)
+      doc->pool.append(bytes);
+  }
+
+  Error parseValue(int depth) {
+    if (depth > JsonDocument::maxDepth)
+      return fail("nesting too deep (limit " +
+                  std::to_string(JsonDocument::maxDepth) + ")");
     skipWhitespace();
     if (pos == text.size())
       return fail("unexpected end of input");
     char c = text[pos];
-    if (c == '{')
-      return parseContainer(value, depth, /*isObject=*/true);
-    if (c == '[')
-      return parseContainer(value, depth, /*isObject=*/false);
+    uint32_t index;
+    if (c == '{' || c == '[') {
+      bool isObject = c == '{';
+      if (Error err = addNode(isObject ? Kind::Object : Kind::Array, index))
+        return err;
+      return parseContainer(index, depth, isObject);
+    }
     if (c == '"') {
-      value.kind = JsonValue::Kind::String;
-      return parseString(value.text);
+      if (Error err = addNode(Kind::String, index))
+        return err;
+      return parseString(index);
     }
-    if (c == '-' || isDigit(pos))
-      return parseNumber(value);
-    if (consumeWord("true") || consumeWord("false")) {
-      value.kind = JsonValue::Kind::Bool;
-      value.boolean = c == 't';
-      return Error::success();
+    if (c == '-' || isDigit(pos)) {
+      if (Error err = addNode(Kind::Number, index))
+        return err;
+      return parseNumber(index);
     }
-    if (consumeWord("null")) {
-      value.kind = JsonValue::Kind::Null;
+    bool isTrue = consumeWord("true");
+    if (isTrue || consumeWord("false") || consumeWord("null")) {
+      if (Error err = addNode(c == 'n' ? Kind::Null : Kind::Bool, index))
+        return err;
+      if (doc)
+        doc->nodes[index].boolean = isTrue;
+      finishNode(index);
       return Error::success();
     }
     return fail("unexpected character");
   }
 
-  Error parseContainer(JsonValue &value, int depth, bool isObject) {
-    value.kind = isObject ? JsonValue::Kind::Object : JsonValue::Kind::Array;
+  Error parseContainer(uint32_t index, int depth, bool isObject) {
     ++pos;
     char close = isObject ? '}' : ']';
-    if (consume(close))
-      return Error::success();
-    std::set<std::string> keys;
-    do {
-      JsonValue *element;
-      if (isObject) {
-        skipWhitespace();
-        std::string key;
-        if (pos == text.size() || text[pos] != '"')
-          return fail("expected string key");
-        if (Error err = parseString(key))
+    uint32_t count = 0;
+    if (!consume(close)) {
+      do {
+        if (isObject) {
+          skipWhitespace();
+          uint32_t key;
+          if (pos == text.size() || text[pos] != '"')
+            return fail("expected string key");
+          if (Error err = addNode(Kind::String, key))
+            return err;
+          if (Error err = parseString(key))
+            return err;
+          if (!consume(':'))
+            return fail("expected ':'");
+        }
+        if (Error err = parseValue(depth + 1))
           return err;
-        if (!keys.insert(key).second)
-          return fail("duplicate key '" + key + "'");
-        if (!consume(':'))
-          return fail("expected ':'");
-        value.members.emplace_back(std::move(key), JsonValue());
-        element = &value.members.back().second;
-      } else {
-        element = &value.elements.emplace_back();
-      }
-      if (Error err = parseValue(*element, depth + 1))
-        return err;
-    } while (consume(','));
-    if (!consume(close))
-      return fail(std::string("expected ',' or '") + close + "'");
-    return Error::success();
+        ++count;
+      } while (consume(','));
+      if (!consume(close))
+        return fail(std::string("expected ',' or '") + close + "'");
+    }
+    if (!doc)
+      return Error::success();
+    Node &node = doc->nodes[index];
+    node.a = count;
+    node.b = static_cast<uint32_t>(doc->nodes.size());
+    node.sourceEnd = static_cast<uint32_t>(pos);
+    return isObject ? checkDuplicateKeys(index) : Error::success();
+  }
+
+  /// Reports the first key of object `index` (in text order) that repeats an
+  /// earlier key. Sorting indices keeps the extra memory at 4 bytes per
+  /// member.
+  Error checkDuplicateKeys(uint32_t index) {
+    const std::vector<Node> &nodes = doc->nodes;
+    uint32_t count = nodes[index].a;
+    if (count < 2)
+      return Error::success();
+    auto skip = [&](uint32_t i) {
+      return nodes[i].kind == Kind::Array || nodes[i].kind == Kind::Object
+                 ? nodes[i].b
+                 : i + 1;
+    };
+    keys.clear();
+    for (uint32_t i = 0, key = index + 1; i < count; ++i, key = skip(key + 1))
+      keys.push_back(key);
+    auto keyText = [&](uint32_t i) {
+      return std::string_view(doc->pool).substr(nodes[i].a, nodes[i].b);
+    };
+    std::sort(keys.begin(), keys.end(), [&](uint32_t l, uint32_t r) {
+      int cmp = keyText(l).compare(keyText(r));
+      return cmp < 0 || (cmp == 0 && l < r);
+    });
+    std::optional<uint32_t> first;
+    for (size_t i = 1; i < keys.size(); ++i)
+      if (keyText(keys[i]) == keyText(keys[i - 1]) &&
+          (!first || keys[i] < *first))
+        first = keys[i];
+    if (!first)
+      return Error::success();
+    return Error("duplicate key " + quoteForMessage(keyText(*first)) +
+                 " at offset " + std::to_string(nodes[*first].sourceEnd));
   }
 
   Error parseHex4(uint32_t &result) {
@@ -187,47 +309,54 @@ private:
     return Error::success();
   }
 
-  static void appendUtf8(std::string &out, uint32_t cp) {
+  void appendUtf8(uint32_t cp) {
+    char out[4];
+    size_t n;
     if (cp < 0x80) {
-      out += static_cast<char>(cp);
+      out[0] = static_cast<char>(cp), n = 1;
     } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
+      out[0] = static_cast<char>(0xc0 | (cp >> 6));
+      out[1] = static_cast<char>(0x80 | (cp & 0x3f)), n = 2;
     } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
+      out[0] = static_cast<char>(0xe0 | (cp >> 12));
+      out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out[2] = static_cast<char>(0x80 | (cp & 0x3f)), n = 3;
     } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
+      out[0] = static_cast<char>(0xf0 | (cp >> 18));
+      out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+      out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out[3] = static_cast<char>(0x80 | (cp & 0x3f)), n = 4;
     }
+    append(std::string_view(out, n));
   }
 
-  Error parseString(std::string &out) {
+  /// Parses a string literal into node `index` (decoded into the pool).
+  Error parseString(uint32_t index) {
     ++pos; // Opening quote.
+    size_t start = poolBytes;
     while (true) {
+      // Copy the run of plain characters at once.
+      size_t run = pos;
+      while (run < text.size() && text[run] != '"' && text[run] != '\\' &&
+             static_cast<uint8_t>(text[run]) >= 0x20)
+        ++run;
+      append(text.substr(pos, run - pos));
+      pos = run;
       if (pos == text.size())
         return fail("unterminated string");
       char c = text[pos];
       if (c == '"') {
         ++pos;
-        return Error::success();
+        break;
       }
-      if (static_cast<uint8_t>(c) < 0x20)
+      if (c != '\\')
         return fail("control character in string");
-      if (c != '\\') {
-        out += c;
-        ++pos;
-        continue;
-      }
       if (++pos == text.size())
         return fail("unterminated string");
       char esc = text[pos++];
       const char *plain = "\"\\/bfnrt", *decoded = "\"\\/\b\f\n\r\t";
       if (const char *p = esc ? std::strchr(plain, esc) : nullptr) {
-        out += decoded[p - plain];
+        append(std::string_view(decoded + (p - plain), 1));
         continue;
       }
       if (esc != 'u') {
@@ -249,11 +378,19 @@ private:
           return fail("unpaired surrogate");
         cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
       }
-      appendUtf8(out, cp);
+      appendUtf8(cp);
     }
+    if (doc) {
+      Node &node = doc->nodes[index];
+      node.a = static_cast<uint32_t>(start);
+      node.b = static_cast<uint32_t>(poolBytes - start);
+      node.sourceEnd = static_cast<uint32_t>(pos);
+    }
+    return Error::success();
   }
 
-  Error parseNumber(JsonValue &value) {
+  /// Parses a number literal into node `index` (its text into the pool).
+  Error parseNumber(uint32_t index) {
     size_t start = pos;
     if (text[pos] == '-')
       ++pos;
@@ -279,19 +416,46 @@ private:
       while (isDigit(pos))
         ++pos;
     }
-    value.kind = JsonValue::Kind::Number;
-    value.text = std::string(text.substr(start, pos - start));
+    size_t poolStart = poolBytes;
+    append(text.substr(start, pos - start));
+    if (doc) {
+      Node &node = doc->nodes[index];
+      node.a = static_cast<uint32_t>(poolStart);
+      node.b = static_cast<uint32_t>(pos - start);
+      node.sourceEnd = static_cast<uint32_t>(pos);
+    }
     return Error::success();
   }
 
   std::string_view text;
+  JsonDocument *doc;
   size_t pos = 0;
+  /// Scratch space for checkDuplicateKeys.
+  std::vector<uint32_t> keys;
 };
-} // namespace
+} // namespace tessera::runtime
 
-Error tessera::runtime::parseJson(std::string_view text, JsonValue &result) {
+Error tessera::runtime::parseJson(std::string_view text,
+                                  JsonDocument &document) {
+  document.nodes.clear();
+  document.pool.clear();
+  if (text.size() > JsonDocument::maxTextSize)
+    return Error("text too large (" + std::to_string(text.size()) +
+                 " bytes, limit " + std::to_string(JsonDocument::maxTextSize) +
+                 ")");
   if (!isValidUtf8(text))
     return Error("invalid UTF-8");
-  result = JsonValue();
-  return JsonParser(text).parseDocument(result);
+  // Validate and count, then build with exactly sized storage.
+  JsonParser counter(text, nullptr);
+  if (Error err = counter.parseDocument())
+    return err;
+  document.nodes.reserve(counter.numNodes);
+  document.pool.reserve(counter.poolBytes);
+  JsonParser builder(text, &document);
+  if (Error err = builder.parseDocument()) {
+    document.nodes.clear();
+    document.pool.clear();
+    return err;
+  }
+  return Error::success();
 }

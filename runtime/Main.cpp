@@ -21,13 +21,17 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <sys/stat.h>
+#include <new>
 
 using namespace tessera::runtime;
 
 extern "C" {
-/// Defined by the object emitted by tesserac.
+/// Defined by the object emitted by tesserac; the three integers are checked
+/// against the text before it is trusted (see parseEmbeddedSignature).
 extern const char tessera_signature[];
+extern const int64_t tessera_signature_size;
+extern const int64_t tessera_num_inputs;
+extern const int64_t tessera_num_outputs;
 void tessera_entry(void **args);
 /// Provided by libomp, which every generated executable links.
 void omp_set_num_threads(int);
@@ -320,20 +324,6 @@ Error loadInputs(const Options &options, const Signature &signature,
   return Error::success();
 }
 
-/// Creates `dir` unless it already exists as a directory.
-Error createDirectory(const std::string &dir) {
-  if (mkdir(dir.c_str(), 0777) == 0)
-    return Error::success();
-  int savedErrno = errno;
-  struct stat st;
-  if (savedErrno == EEXIST && stat(dir.c_str(), &st) == 0 &&
-      S_ISDIR(st.st_mode))
-    return Error::success();
-  return fileError(
-      dir, std::string("cannot create output directory: ") +
-               std::strerror(savedErrno == EEXIST ? ENOTDIR : savedErrno));
-}
-
 //===----------------------------------------------------------------------===//
 // Calling the model
 //===----------------------------------------------------------------------===//
@@ -467,12 +457,19 @@ Error gatherResult(const TensorSpec &spec, const ResultView &view,
   return Error::success();
 }
 
-} // namespace
+/// What main() is doing, to classify an exception.
+enum class Stage { Signature, Validation, Running };
 
-int main(int argc, char **argv) {
+int runMain(int argc, char **argv, Stage &stage) {
   Signature signature;
-  if (Error err = parseSignature(tessera_signature, signature))
+  EmbeddedSignature embedded;
+  embedded.text = tessera_signature;
+  embedded.size = &tessera_signature_size;
+  embedded.numInputs = &tessera_num_inputs;
+  embedded.numOutputs = &tessera_num_outputs;
+  if (Error err = parseEmbeddedSignature(embedded, signature))
     return report(err, exitFailure);
+  stage = Stage::Validation;
   Options options;
   if (Error err = parseOptions(argc, argv, signature, options))
     return report(err, exitBadInput);
@@ -489,12 +486,18 @@ int main(int argc, char **argv) {
   std::vector<AlignedBuffer> inputs(signature.inputs.size());
   if (Error err = loadInputs(options, signature, inputs))
     return report(err, exitBadInput);
-  if (options.outputDir)
-    if (Error err = createDirectory(*options.outputDir))
+  std::optional<OutputDirectory> outputDir;
+  if (options.outputDir) {
+    if (Error err = outputDir.emplace().open(*options.outputDir))
       return report(err, exitBadInput);
+    for (const TensorSpec &spec : signature.outputs)
+      if (Error err = outputDir->checkTarget(spec.name + ".npy"))
+        return report(err, exitBadInput);
+  }
   if (options.threads)
     omp_set_num_threads(options.threads);
 
+  stage = Stage::Running;
   ModelRunner runner(signature, inputs);
   runner.run();
   std::vector<ResultView> views = runner.results();
@@ -522,16 +525,17 @@ int main(int argc, char **argv) {
   }
   std::fflush(stdout);
 
-  if (options.outputDir)
+  if (outputDir)
     for (size_t j = 0; j < results.size(); ++j) {
       const TensorSpec &spec = signature.outputs[j];
-      if (Error err = writeNpy(*options.outputDir + "/" + spec.name + ".npy",
-                               spec.type, results[j].data()))
+      if (Error err = outputDir->writeNpy(spec.name + ".npy", spec.type,
+                                          results[j].data()))
         return report(err, exitFailure);
     }
 
   if (options.benchIters > 0) {
     std::vector<double> times;
+    times.reserve(static_cast<size_t>(options.benchIters));
     for (int64_t i = 0; i < options.benchIters; ++i) {
       auto start = std::chrono::steady_clock::now();
       runner.run();
@@ -548,4 +552,34 @@ int main(int argc, char **argv) {
                 median, times.front(), times.back());
   }
   return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  // The runtime reports failures as Errors; the standard containers can
+  // still throw (std::bad_alloc for a huge header under a memory limit).
+  // Before the model runs that is a bad input (exit 2); afterwards, or while
+  // reading the embedded signature, an internal failure (exit 1).
+  Stage stage = Stage::Signature;
+  auto status = [&] {
+    return stage == Stage::Validation ? exitBadInput : exitFailure;
+  };
+  auto where = [&] {
+    return stage == Stage::Signature    ? " while reading the embedded signature"
+           : stage == Stage::Validation ? " while reading the inputs"
+                                        : " while handling the results";
+  };
+  // No allocation here: the handlers may run with the memory exhausted.
+  try {
+    return runMain(argc, argv, stage);
+  } catch (const std::bad_alloc &) {
+    std::fprintf(stderr, "error: out of memory%s\n", where());
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "error: unexpected failure%s: %s\n", where(),
+                 e.what());
+  } catch (...) {
+    std::fprintf(stderr, "error: unexpected failure%s\n", where());
+  }
+  return status();
 }

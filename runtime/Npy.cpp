@@ -17,6 +17,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace tessera::runtime;
 
@@ -52,7 +55,7 @@ public:
         if (key == keys[i])
           index = i;
       if (index < 0)
-        return "unexpected key '" + key + "'";
+        return "unexpected key " + quoteForMessage(key);
       if (seen[index])
         return "duplicate key '" + key + "'";
       seen[index] = true;
@@ -167,12 +170,9 @@ static std::optional<DType> mapDescr(std::string_view descr, bool &bigEndian) {
   return std::nullopt;
 }
 
-Error tessera::runtime::readNpy(const std::string &path, std::string_view name,
-                                const TensorType &expected,
-                                AlignedBuffer &data) {
-  InputFile file;
-  if (Error err = file.open(path))
-    return err;
+Error tessera::runtime::readNpyHeader(InputFile &file, TensorType &type,
+                                      uint64_t &dataOffset) {
+  const std::string &path = file.path();
   unsigned char prefix[12];
   if (file.size() < 8)
     return fileError(path, "bad magic (not a .npy file)");
@@ -209,19 +209,19 @@ Error tessera::runtime::readNpy(const std::string &path, std::string_view name,
   bool bigEndian = false;
   std::optional<DType> dtype = mapDescr(header.descr, bigEndian);
   if (bigEndian)
-    return fileError(path, "big-endian data ('" + header.descr +
-                               "') is not supported");
+    return fileError(path, "big-endian data (" + quoteForMessage(header.descr) +
+                               ") is not supported");
   if (!dtype)
-    return fileError(path, "unsupported dtype '" + header.descr + "'");
+    return fileError(path,
+                     "unsupported dtype " + quoteForMessage(header.descr));
   if (header.fortranOrder)
     return fileError(path, "fortran_order=True is not supported");
-  TensorType actual{*dtype, header.shape};
+  type = TensorType{*dtype, std::move(header.shape)};
   uint64_t numElements, byteSize;
-  if (!computeSize(actual.shape, getDTypeInfo(actual.dtype).size, numElements,
+  if (!computeSize(type.shape, getDTypeInfo(type.dtype).size, numElements,
                    &byteSize))
-    return fileError(path,
-                     "shape " + formatShape(actual.shape) + " is too large");
-  uint64_t dataOffset = prefixSize + headerSize;
+    return fileError(path, "shape " + formatShape(type.shape) + " is too large");
+  dataOffset = prefixSize + headerSize;
   uint64_t available = file.size() - dataOffset;
   if (available != byteSize)
     return fileError(path, std::string(available < byteSize
@@ -229,15 +229,34 @@ Error tessera::runtime::readNpy(const std::string &path, std::string_view name,
                                            : "trailing bytes after data") +
                                ": expected " + std::to_string(byteSize) +
                                " bytes, got " + std::to_string(available));
-  if (Error err = checkType(path, name, expected, actual))
+  return Error::success();
+}
+
+Error tessera::runtime::readNpy(InputFile &file, std::string_view name,
+                                const TensorType &expected,
+                                AlignedBuffer &data) {
+  TensorType actual;
+  uint64_t dataOffset;
+  if (Error err = readNpyHeader(file, actual, dataOffset))
     return err;
+  if (Error err = checkType(file.path(), name, expected, actual))
+    return err;
+  uint64_t byteSize = file.size() - dataOffset;
   if (Error err = data.allocate(byteSize))
-    return fileError(path, err.message());
+    return fileError(file.path(), err.message());
   return file.read(dataOffset, data.data(), byteSize);
 }
 
-Error tessera::runtime::writeNpy(const std::string &path,
-                                 const TensorType &type, const void *data) {
+Error tessera::runtime::readNpy(const std::string &path, std::string_view name,
+                                const TensorType &expected,
+                                AlignedBuffer &data) {
+  InputFile file;
+  if (Error err = file.open(path))
+    return err;
+  return readNpy(file, name, expected, data);
+}
+
+std::string tessera::runtime::formatNpyHeader(const TensorType &type) {
   std::string dict = std::string("{'descr': '") +
                      getDTypeInfo(type.dtype).npyDescr +
                      "', 'fortran_order': False, 'shape': (";
@@ -256,30 +275,117 @@ Error tessera::runtime::writeNpy(const std::string &path,
   dict.append(total - prefixSize - dict.size() - 1, ' ');
   dict += '\n';
 
-  std::string prefix(npyMagic, npyMagicSize);
-  prefix += static_cast<char>(v1 ? 1 : 2);
-  prefix += '\0';
+  std::string header(npyMagic, npyMagicSize);
+  header += static_cast<char>(v1 ? 1 : 2);
+  header += '\0';
   for (size_t i = 0; i < prefixSize - 8; ++i)
-    prefix += static_cast<char>((dict.size() >> (8 * i)) & 0xff);
+    header += static_cast<char>((dict.size() >> (8 * i)) & 0xff);
+  return header + dict;
+}
 
+//===----------------------------------------------------------------------===//
+// OutputDirectory
+//===----------------------------------------------------------------------===//
+
+Error OutputDirectory::open(const std::string &path) {
+  dirPath = path;
+  int savedErrno = 0;
+  if (mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
+    savedErrno = errno;
+  if (!savedErrno) {
+    // Opened once; every result is created relative to this descriptor.
+    dir.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() >= 0)
+      return Error::success();
+    savedErrno = errno;
+  }
+  return fileError(path, std::string("cannot create output directory: ") +
+                             std::strerror(savedErrno));
+}
+
+std::string OutputDirectory::displayPath(const std::string &fileName) const {
+  return dirPath + "/" + fileName;
+}
+
+Error OutputDirectory::checkTarget(const std::string &fileName) const {
+  struct stat st;
+  if (fstatat(dir.get(), fileName.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT)
+      return Error::success();
+    return fileError(displayPath(fileName),
+                     std::string("cannot write: ") + std::strerror(errno));
+  }
+  return checkExisting(fileName, st);
+}
+
+Error OutputDirectory::checkExisting(const std::string &fileName,
+                                     const struct stat &st) const {
+  if (S_ISLNK(st.st_mode))
+    return fileError(displayPath(fileName),
+                     "refusing to write through a symbolic link");
+  if (!S_ISREG(st.st_mode))
+    return fileError(displayPath(fileName),
+                     std::string("cannot write: not a regular file (") +
+                         describeFileType(st.st_mode) + ")");
+  if (st.st_nlink > 1)
+    return fileError(displayPath(fileName),
+                     "refusing to overwrite a file with other hard links");
+  return Error::success();
+}
+
+Error OutputDirectory::writeNpy(const std::string &fileName,
+                                const TensorType &type,
+                                const void *data) const {
+  std::string path = displayPath(fileName);
   uint64_t numElements, byteSize;
   if (!computeSize(type.shape, getDTypeInfo(type.dtype).size, numElements,
                    &byteSize))
     return fileError(path,
                      "shape " + formatShape(type.shape) + " is too large");
-  std::FILE *f = std::fopen(path.c_str(), "wb");
-  if (!f)
-    return fileError(path, std::string("cannot open: ") + std::strerror(errno));
-  bool ok = std::fwrite(prefix.data(), 1, prefix.size(), f) == prefix.size() &&
-            std::fwrite(dict.data(), 1, dict.size(), f) == dict.size() &&
-            (byteSize == 0 || std::fwrite(data, 1, byteSize, f) == byteSize);
-  int savedErrno = errno;
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    savedErrno = errno;
-  }
-  if (!ok)
+  std::string header = formatNpyHeader(type);
+  // No O_TRUNC: the file is checked (not a symbolic link, FIFO, device or
+  // hard link) before it is truncated. O_NONBLOCK: a FIFO must not block.
+  UniqueFd fd(openat(dir.get(), fileName.c_str(),
+                     O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+                         O_NOCTTY,
+                     0644));
+  if (fd.get() < 0) {
+    int savedErrno = errno;
+    struct stat st;
+    if (fstatat(dir.get(), fileName.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+      if (Error err = checkExisting(fileName, st))
+        return err;
     return fileError(path,
-                     std::string("cannot write: ") + std::strerror(savedErrno));
+                     std::string("cannot open: ") + std::strerror(savedErrno));
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0)
+    return fileError(path, std::string("cannot open: ") + std::strerror(errno));
+  if (Error err = checkExisting(fileName, st))
+    return err;
+  int flags = fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+      ftruncate(fd.get(), 0) != 0)
+    return fileError(path, std::string("cannot write: ") + std::strerror(errno));
+  auto writeAll = [&](const void *bytes, uint64_t length) {
+    const char *p = static_cast<const char *>(bytes);
+    while (length > 0) {
+      size_t chunk = static_cast<size_t>(std::min<uint64_t>(length, 1 << 30));
+      ssize_t n = ::write(fd.get(), p, chunk);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return false;
+      p += n;
+      length -= static_cast<uint64_t>(n);
+    }
+    return true;
+  };
+  errno = 0;
+  if (!writeAll(header.data(), header.size()) || !writeAll(data, byteSize))
+    return fileError(path, std::string("cannot write: ") +
+                               std::strerror(errno ? errno : EIO));
+  if (::close(fd.release()) != 0)
+    return fileError(path, std::string("cannot write: ") + std::strerror(errno));
   return Error::success();
 }

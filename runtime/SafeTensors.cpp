@@ -21,38 +21,38 @@ using namespace tessera::runtime;
 /// Upper bound on the JSON header size.
 static constexpr uint64_t maxHeaderSize = 100'000'000;
 
-Error SafeTensorsFile::parseEntry(const std::string &name,
-                                  const JsonValue &value, uint64_t dataSize,
-                                  Entry &entry) {
+Error SafeTensorsFile::parseEntry(const std::string &name, JsonValue value,
+                                  uint64_t dataSize, Entry &entry) {
   auto fail = [&](const std::string &problem) {
     return tensorError(path(), name, problem);
   };
   using Kind = JsonValue::Kind;
-  if (value.kind != Kind::Object)
+  if (value.kind() != Kind::Object)
     return fail("entry is not an object");
-  const JsonValue *dtype = value.find("dtype");
-  const JsonValue *shape = value.find("shape");
-  const JsonValue *offsets = value.find("data_offsets");
-  if (!dtype || dtype->kind != Kind::String)
+  std::optional<JsonValue> dtype = value.find("dtype");
+  std::optional<JsonValue> shape = value.find("shape");
+  std::optional<JsonValue> offsets = value.find("data_offsets");
+  if (!dtype || dtype->kind() != Kind::String)
     return fail("missing or invalid \"dtype\"");
   std::optional<DType> parsed =
-      lookupDType(dtype->text, &DTypeInfo::safeTensorsName);
+      lookupDType(dtype->text(), &DTypeInfo::safeTensorsName);
   if (!parsed)
-    return fail("unknown dtype '" + dtype->text + "'");
+    return fail("unknown dtype " + quoteForMessage(dtype->text()));
   entry.type.dtype = *parsed;
-  if (!shape || shape->kind != Kind::Array)
+  if (!shape || shape->kind() != Kind::Array)
     return fail("missing or invalid \"shape\"");
-  for (const JsonValue &dim : shape->elements) {
-    std::optional<int64_t> size = dim.getNonNegativeInt();
+  entry.type.shape.reserve(shape->size());
+  for (JsonMember dim : *shape) {
+    std::optional<int64_t> size = dim.value.getNonNegativeInt();
     if (!size)
       return fail("\"shape\" must be an array of non-negative integers");
     entry.type.shape.push_back(*size);
   }
   std::optional<int64_t> begin, end;
-  if (offsets && offsets->kind == Kind::Array &&
-      offsets->elements.size() == 2) {
-    begin = offsets->elements[0].getNonNegativeInt();
-    end = offsets->elements[1].getNonNegativeInt();
+  if (offsets && offsets->kind() == Kind::Array && offsets->size() == 2) {
+    JsonIterator it = offsets->begin();
+    begin = (*it).value.getNonNegativeInt();
+    end = (*++it).value.getNonNegativeInt();
   }
   if (!begin || !end)
     return fail("\"data_offsets\" must be [begin, end] with non-negative "
@@ -77,8 +77,16 @@ Error SafeTensorsFile::parseEntry(const std::string &name,
 }
 
 Error SafeTensorsFile::open(const std::string &path) {
-  if (Error err = file.open(path))
+  InputFile input;
+  if (Error err = input.open(path))
     return err;
+  return open(std::move(input));
+}
+
+Error SafeTensorsFile::open(InputFile input) {
+  file = std::move(input);
+  entries.clear();
+  const std::string &path = file.path();
   if (file.size() < 8)
     return fileError(path, "file too short for a safetensors header (" +
                                std::to_string(file.size()) + " bytes)");
@@ -98,27 +106,32 @@ Error SafeTensorsFile::open(const std::string &path) {
   std::string text(headerSize, '\0');
   if (Error err = file.read(8, text.data(), headerSize))
     return err;
-  JsonValue root;
-  if (Error err = parseJson(text, root))
+  JsonDocument header;
+  if (Error err = parseJson(text, header))
     return fileError(path, "invalid header: " + err.message());
-  if (root.kind != JsonValue::Kind::Object)
+  // The text is no longer needed.
+  std::string().swap(text);
+  JsonValue root = header.root();
+  if (root.kind() != JsonValue::Kind::Object)
     return fileError(path, "invalid header: not a JSON object");
 
   dataStart = 8 + headerSize;
   uint64_t dataSize = file.size() - dataStart;
   std::vector<std::pair<const std::string, Entry> *> ordered;
-  for (const auto &[name, value] : root.members) {
+  ordered.reserve(root.size());
+  for (JsonMember member : root) {
+    std::string name(member.key);
     if (name == "__metadata__") {
-      bool valid = value.kind == JsonValue::Kind::Object;
-      for (const auto &member : value.members)
-        valid &= member.second.kind == JsonValue::Kind::String;
+      bool valid = member.value.kind() == JsonValue::Kind::Object;
+      for (JsonMember item : member.value)
+        valid &= item.value.kind() == JsonValue::Kind::String;
       if (!valid)
         return fileError(path, "invalid header: \"__metadata__\" must be a "
                                "string-to-string map");
       continue;
     }
     Entry entry;
-    if (Error err = parseEntry(name, value, dataSize, entry))
+    if (Error err = parseEntry(name, member.value, dataSize, entry))
       return err;
     ordered.push_back(&*entries.emplace(name, std::move(entry)).first);
   }

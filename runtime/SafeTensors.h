@@ -13,7 +13,7 @@
 
 namespace tessera::runtime {
 
-struct JsonValue;
+class JsonValue;
 
 /// A safetensors file whose header has been read and fully validated. Tensor
 /// data is only read on demand.
@@ -22,6 +22,8 @@ public:
   /// Opens `path` and validates its header: size limits, UTF-8, strict JSON,
   /// entry dtypes, shapes, byte sizes, data offsets and overlaps.
   Error open(const std::string &path);
+  /// Validates the header of an already opened file (e.g. in memory).
+  Error open(InputFile input);
 
   const std::string &path() const { return file.path(); }
   bool contains(const std::string &name) const {
@@ -31,13 +33,16 @@ public:
   Error load(const std::string &name, const TensorType &expected,
              AlignedBuffer &data);
 
-private:
+  /// A tensor described by the header (offsets relative to the data).
   struct Entry {
     TensorType type;
     uint64_t begin = 0, end = 0;
   };
-  Error parseEntry(const std::string &name, const JsonValue &value,
-                   uint64_t dataSize, Entry &entry);
+  const std::map<std::string, Entry> &tensors() const { return entries; }
+
+private:
+  Error parseEntry(const std::string &name, JsonValue value, uint64_t dataSize,
+                   Entry &entry);
 
   InputFile file;
   uint64_t dataStart = 0;

@@ -7,6 +7,8 @@
 #include "Signature.h"
 
 #include <algorithm>
+#include <cstring>
+#include <set>
 
 using namespace tessera::runtime;
 
@@ -47,23 +49,49 @@ static bool parseDims(std::string_view text, std::vector<int64_t> &dims) {
   return true;
 }
 
+bool tessera::runtime::isValidTensorName(std::string_view name) {
+  if (name.empty() || name.size() > maxTensorNameLength)
+    return false;
+  auto isAlpha = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
+  if (!isAlpha(name[0]))
+    return false;
+  for (char c : name.substr(1))
+    if (!isAlpha(c) && !(c >= '0' && c <= '9') && c != '.' && c != '-')
+      return false;
+  return true;
+}
+
+static constexpr const char *malformed = "malformed embedded signature: ";
+
 Error tessera::runtime::parseSignature(std::string_view text,
                                        Signature &signature) {
+  signature = Signature();
   size_t lineNo = 0;
+  bool seenEntry = false;
+  // Views into `text`, for the duplicate check.
+  std::set<std::string_view> names;
   while (!text.empty()) {
     ++lineNo;
     size_t eol = std::min(text.find('\n'), text.size());
     std::vector<std::string_view> words = splitWords(text.substr(0, eol));
     text.remove_prefix(std::min(eol + 1, text.size()));
     auto fail = [&](const std::string &problem) {
-      return Error("malformed model signature: line " + std::to_string(lineNo) +
-                   ": " + problem);
+      return Error(malformed + ("line " + std::to_string(lineNo)) + ": " +
+                   problem);
     };
     if (words.empty())
       continue;
     if (words[0] == "entry") {
       if (words.size() != 2)
         return fail("expected 'entry NAME'");
+      if (seenEntry)
+        return fail("more than one 'entry' line");
+      for (char c : words[1])
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+          return fail("invalid entry name " + quoteForMessage(words[1]));
+      seenEntry = true;
       signature.entry = std::string(words[1]);
       continue;
     }
@@ -72,20 +100,60 @@ Error tessera::runtime::parseSignature(std::string_view text,
       continue;
     if (words.size() != 3 && words.size() != 4)
       return fail("expected '" + std::string(words[0]) + " NAME DTYPE DIMS'");
+    if (!isValidTensorName(words[1]))
+      return fail("invalid tensor name " + quoteForMessage(words[1]));
+    if (!names.insert(words[1]).second)
+      return fail("duplicate name " + quoteForMessage(words[1]));
     TensorSpec spec;
     spec.name = std::string(words[1]);
     std::optional<DType> dtype = lookupDType(words[2], &DTypeInfo::name);
     if (!dtype)
-      return fail("unknown dtype '" + std::string(words[2]) + "'");
+      return fail("unknown dtype " + quoteForMessage(words[2]));
     spec.type.dtype = *dtype;
     if (words.size() == 4 && !parseDims(words[3], spec.type.shape))
-      return fail("invalid dimensions '" + std::string(words[3]) + "'");
-    std::vector<TensorSpec> &list =
-        isInput ? signature.inputs : signature.outputs;
-    for (const TensorSpec &other : list)
-      if (other.name == spec.name)
-        return fail("duplicate name '" + spec.name + "'");
-    list.push_back(std::move(spec));
+      return fail("invalid dimensions " + quoteForMessage(words[3]));
+    uint64_t numElements;
+    if (!computeSize(spec.type.shape, getDTypeInfo(spec.type.dtype).size,
+                     numElements))
+      return fail("tensor '" + spec.name + "': shape " +
+                  formatShape(spec.type.shape) + " is too large");
+    (isInput ? signature.inputs : signature.outputs).push_back(std::move(spec));
+  }
+  return Error::success();
+}
+
+Error tessera::runtime::parseEmbeddedSignature(
+    const EmbeddedSignature &embedded, Signature &signature) {
+  bool hasSize = embedded.size, hasInputs = embedded.numInputs,
+       hasOutputs = embedded.numOutputs;
+  if (hasSize != hasInputs || hasSize != hasOutputs)
+    return Error(std::string(malformed) +
+                 "tessera_signature_size, tessera_num_inputs and "
+                 "tessera_num_outputs must all be defined");
+  if (!embedded.text)
+    return Error(std::string(malformed) + "no tessera_signature");
+  size_t length = std::strlen(embedded.text);
+  if (hasSize && (*embedded.size < 0 ||
+                  static_cast<uint64_t>(*embedded.size) != length))
+    return Error(std::string(malformed) + "tessera_signature_size is " +
+                 std::to_string(*embedded.size) + " but the text is " +
+                 std::to_string(length) +
+                 " bytes long (a NUL inside the text?)");
+  if (Error err = parseSignature(std::string_view(embedded.text, length),
+                                 signature))
+    return err;
+  if (hasSize) {
+    auto arity = [&](const char *what, size_t parsed, int64_t expected) {
+      return Error(std::string(malformed) + std::to_string(parsed) + " " +
+                   what + " in the text, but tessera_num_" + what + " is " +
+                   std::to_string(expected));
+    };
+    if (*embedded.numInputs < 0 ||
+        static_cast<uint64_t>(*embedded.numInputs) != signature.inputs.size())
+      return arity("inputs", signature.inputs.size(), *embedded.numInputs);
+    if (*embedded.numOutputs < 0 ||
+        static_cast<uint64_t>(*embedded.numOutputs) != signature.outputs.size())
+      return arity("outputs", signature.outputs.size(), *embedded.numOutputs);
   }
   return Error::success();
 }

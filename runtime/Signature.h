@@ -36,9 +36,40 @@ struct Signature {
   std::optional<size_t> findInput(std::string_view name) const;
 };
 
+/// Longest tensor name accepted (the compiler's verifier has the same
+/// limit).
+constexpr size_t maxTensorNameLength = 200;
+
+/// Returns true if `name` is a valid tensor name: `[A-Za-z_][A-Za-z0-9_.-]*`,
+/// 1 to maxTensorNameLength bytes. Such a name is a safe file name.
+bool isValidTensorName(std::string_view name);
+
 /// Parses signature `text`. Unknown line kinds are ignored; blank lines,
-/// '\r' and extra whitespace are tolerated.
+/// '\r' and extra whitespace are tolerated. Rejects invalid tensor names,
+/// names used twice (among all inputs and outputs), more than one `entry`
+/// line and shapes whose byte size overflows. Errors read
+/// "malformed embedded signature: line N: problem".
 Error parseSignature(std::string_view text, Signature &signature);
+
+/// The symbols the compiled object defines besides `tessera_entry`. The
+/// three integers are null for objects from compilers that predate them
+/// (all three or none must be present).
+struct EmbeddedSignature {
+  /// NUL-terminated signature text.
+  const char *text = nullptr;
+  /// Length of the text without the terminating NUL.
+  const int64_t *size = nullptr;
+  /// The number of inputs and results of `tessera_entry`.
+  const int64_t *numInputs = nullptr;
+  const int64_t *numOutputs = nullptr;
+};
+
+/// Parses the embedded signature and checks it against the sizes the object
+/// declares: strlen(text) must equal `size` (a NUL inside the text would
+/// otherwise cut it short) and the parsed signature must have exactly
+/// `numInputs` inputs and `numOutputs` outputs.
+Error parseEmbeddedSignature(const EmbeddedSignature &embedded,
+                             Signature &signature);
 
 } // namespace tessera::runtime
 

@@ -6,11 +6,15 @@
 
 #include "Support.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace tessera::runtime;
 
@@ -26,9 +30,9 @@ Error tessera::runtime::tensorError(std::string_view file,
                                     std::string_view name,
                                     std::string_view problem) {
   std::string msg(file);
-  msg += ": tensor '";
-  msg += name;
-  msg += "': ";
+  msg += ": tensor ";
+  msg += quoteForMessage(name, 256);
+  msg += ": ";
   msg += problem;
   return Error(std::move(msg));
 }
@@ -143,36 +147,103 @@ Error AlignedBuffer::allocate(uint64_t size) {
   return Error::success();
 }
 
+void UniqueFd::reset(int newFd) {
+  if (fd >= 0)
+    ::close(fd);
+  fd = newFd;
+}
+
+const char *tessera::runtime::describeFileType(unsigned mode) {
+  switch (mode & S_IFMT) {
+  case S_IFREG:
+    return "regular file";
+  case S_IFDIR:
+    return "directory";
+  case S_IFIFO:
+    return "FIFO";
+  case S_IFCHR:
+    return "character device";
+  case S_IFBLK:
+    return "block device";
+  case S_IFSOCK:
+    return "socket";
+  case S_IFLNK:
+    return "symbolic link";
+  }
+  return "special file";
+}
+
 Error InputFile::open(const std::string &path) {
   filePath = path;
-  file.reset(std::fopen(path.c_str(), "rb"));
-  if (!file)
-    return fileError(path, std::string("cannot open: ") + std::strerror(errno));
+  memory.reset();
+  auto fail = [&](const std::string &problem) {
+    fd.reset();
+    return fileError(path, "cannot open: " + problem);
+  };
+  // O_NONBLOCK: opening a FIFO without a writer (or some devices) must not
+  // block; the file type is checked before anything is read.
+  fd.reset(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0)
+    return fail(std::strerror(errno));
   struct stat st;
-  if (fstat(fileno(file.get()), &st) != 0)
-    return fileError(path, std::string("cannot open: ") + std::strerror(errno));
+  if (fstat(fd.get(), &st) != 0)
+    return fail(std::strerror(errno));
   if (S_ISDIR(st.st_mode))
-    return fileError(path,
-                     std::string("cannot open: ") + std::strerror(EISDIR));
+    return fail(std::strerror(EISDIR));
   if (!S_ISREG(st.st_mode))
-    return fileError(path, "cannot open: not a regular file");
+    return fail(std::string("not a regular file (") +
+                describeFileType(st.st_mode) + ")");
+  int flags = fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0)
+    return fail(std::strerror(errno));
   fileSize = static_cast<uint64_t>(st.st_size);
   return Error::success();
+}
+
+void InputFile::openMemory(const std::string &name,
+                           std::string_view contents) {
+  fd.reset();
+  filePath = name;
+  memory = contents;
+  fileSize = contents.size();
 }
 
 Error InputFile::read(uint64_t offset, void *dst, uint64_t length) {
   if (offset > fileSize || length > fileSize - offset)
     return fileError(filePath, "unexpected end of file");
-  if (offset > static_cast<uint64_t>(INT64_MAX) ||
-      fseeko(file.get(), static_cast<off_t>(offset), SEEK_SET) != 0)
-    return fileError(filePath,
-                     std::string("cannot read: ") + std::strerror(errno));
-  if (length != 0 && std::fread(dst, 1, length, file.get()) != length)
-    return fileError(filePath,
-                     std::ferror(file.get())
-                         ? std::string("cannot read: ") + std::strerror(errno)
-                         : std::string("unexpected end of file"));
+  if (memory) {
+    if (length)
+      std::memcpy(dst, memory->data() + offset, length);
+    return Error::success();
+  }
+  char *out = static_cast<char *>(dst);
+  while (length > 0) {
+    size_t chunk = static_cast<size_t>(std::min<uint64_t>(length, 1 << 30));
+    ssize_t got = ::pread(fd.get(), out, chunk, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      return fileError(filePath,
+                       std::string("cannot read: ") + std::strerror(errno));
+    if (got == 0) // The file shrank after it was opened.
+      return fileError(filePath, "unexpected end of file");
+    out += got;
+    offset += static_cast<uint64_t>(got);
+    length -= static_cast<uint64_t>(got);
+  }
   return Error::success();
+}
+
+std::string tessera::runtime::quoteForMessage(std::string_view text,
+                                              size_t maxBytes) {
+  if (text.size() <= maxBytes)
+    return "'" + std::string(text) + "'";
+  // Cut at a UTF-8 character boundary.
+  size_t cut = maxBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+    --cut;
+  return "'" + std::string(text.substr(0, cut)) + "...' (" +
+         std::to_string(text.size()) + " bytes)";
 }
 
 //===----------------------------------------------------------------------===//

@@ -5,8 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // Error handling, element types, tensor types, aligned buffers and file
-// reading shared by the Tessera runtime. The runtime is built without
-// exceptions in mind: fallible functions return an Error.
+// reading shared by the Tessera runtime. Fallible functions return an Error;
+// the only exception expected is std::bad_alloc from the standard
+// containers, which main() reports as one error line.
 //
 //===----------------------------------------------------------------------===//
 
@@ -115,24 +116,61 @@ private:
   uint64_t bytes = 0;
 };
 
-/// A read-only regular file, read with stdio.
+/// Owns a POSIX file descriptor.
+class UniqueFd {
+public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd(fd) {}
+  UniqueFd(UniqueFd &&other) noexcept : fd(other.release()) {}
+  UniqueFd &operator=(UniqueFd &&other) noexcept {
+    reset(other.release());
+    return *this;
+  }
+  UniqueFd(const UniqueFd &) = delete;
+  UniqueFd &operator=(const UniqueFd &) = delete;
+  ~UniqueFd() { reset(); }
+
+  int get() const { return fd; }
+  int release() {
+    int result = fd;
+    fd = -1;
+    return result;
+  }
+  void reset(int newFd = -1);
+
+private:
+  int fd = -1;
+};
+
+/// Describes a non-regular file type for messages ("FIFO", "directory",
+/// "character device", ...), given a `st_mode`.
+const char *describeFileType(unsigned mode);
+
+/// A read-only regular file. Opening never blocks: FIFOs, devices,
+/// directories and sockets are rejected before anything is read.
 class InputFile {
 public:
-  /// Opens `path`; fails with "<path>: cannot open: <strerror>".
+  /// Opens `path` with O_NONBLOCK, checks that it is a regular file, then
+  /// clears O_NONBLOCK. Fails with "<path>: cannot open: <problem>".
   Error open(const std::string &path);
+  /// Reads from `contents` instead of a file (used by the fuzzers); the
+  /// memory must outlive this object.
+  void openMemory(const std::string &name, std::string_view contents);
   const std::string &path() const { return filePath; }
   uint64_t size() const { return fileSize; }
   /// Reads `length` bytes at `offset` into `dst`.
   Error read(uint64_t offset, void *dst, uint64_t length);
 
 private:
-  struct Closer {
-    void operator()(std::FILE *f) const { std::fclose(f); }
-  };
-  std::unique_ptr<std::FILE, Closer> file;
+  UniqueFd fd;
+  std::optional<std::string_view> memory;
   std::string filePath;
   uint64_t fileSize = 0;
 };
+
+/// Quotes `text` for an error message, shortened to about `maxBytes` bytes
+/// ("'abc'" or "'abcd...' (1000 bytes)").
+std::string quoteForMessage(std::string_view text, size_t maxBytes = 64);
 
 /// Converts IEEE half and bfloat16 bit patterns to float and back (round to
 /// nearest even).

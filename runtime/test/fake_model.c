@@ -7,12 +7,40 @@
  * allocation, a non-zero offset with allocated != aligned, and a rank-0
  * result. It also checks the input descriptors the runtime passes.
  *
+ * Variants for the embedded-signature checks (run_tests.sh):
+ *   -DFAKE_EXTRA_LINE='"output y f32\n"'  text appended to the signature
+ *   -DFAKE_SIZE_DELTA=N    tessera_signature_size off by N
+ *   -DFAKE_NUM_INPUTS=N    tessera_num_inputs (default 10)
+ *   -DFAKE_NUM_OUTPUTS=N   tessera_num_outputs (default 10)
+ *   -DFAKE_ABI=0|1         define none of the three integers (an object from
+ *                          an older compiler) or only tessera_signature_size
+ *   -DFAKE_PLANT_SYMLINK='"DIR/result0.npy"'  tessera_entry creates a
+ *                          symbolic link there to ../outside.txt (a link
+ *                          appearing after the runtime's checks)
+ *
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#ifndef FAKE_EXTRA_LINE
+#define FAKE_EXTRA_LINE ""
+#endif
+#ifndef FAKE_SIZE_DELTA
+#define FAKE_SIZE_DELTA 0
+#endif
+#ifndef FAKE_NUM_INPUTS
+#define FAKE_NUM_INPUTS 10
+#endif
+#ifndef FAKE_NUM_OUTPUTS
+#define FAKE_NUM_OUTPUTS 10
+#endif
+#ifndef FAKE_ABI
+#define FAKE_ABI 2
+#endif
 
 const char tessera_signature[] = "entry main\n"
                                  "input x f32 2,3,4\n"
@@ -34,7 +62,16 @@ const char tessera_signature[] = "entry main\n"
                                  "output result6 i32 2,2\n"
                                  "output result7 i8 4\n"
                                  "output result8 i1 3\n"
-                                 "output result9 f32\n";
+                                 "output result9 f32\n" FAKE_EXTRA_LINE;
+
+#if FAKE_ABI >= 1
+const int64_t tessera_signature_size =
+    (int64_t)sizeof(tessera_signature) - 1 + FAKE_SIZE_DELTA;
+#endif
+#if FAKE_ABI >= 2
+const int64_t tessera_num_inputs = FAKE_NUM_INPUTS;
+const int64_t tessera_num_outputs = FAKE_NUM_OUTPUTS;
+#endif
 
 /* Test hook: the executable is normally linked with libomp. */
 void omp_set_num_threads(int n) {
@@ -91,6 +128,10 @@ void tessera_entry(void **args) {
   int64_t *l = input(args[9], 1, s2);
   uint8_t *m = input(args[10], 1, s3);
   int64_t *w = (int64_t *)args[0];
+#ifdef FAKE_PLANT_SYMLINK
+  if (symlink("../outside.txt", FAKE_PLANT_SYMLINK) != 0)
+    perror("fake: symlink");
+#endif
 
   /* result0 = x * s + t[a] (fresh buffer). */
   float *r0 = malloc(24 * sizeof(float));

@@ -237,3 +237,27 @@ for base, ext in ((good_x, 'npy'), (open('all.safetensors', 'rb').read(),
     for v in variants:
         write('fuzz/%04d.%s' % (n, ext), v)
         n += 1
+
+# --- Large headers (run under `ulimit -v`) -----------------------------------
+# A valid 10 MB header: the good tensors, 100,000 metadata entries and an
+# unused empty tensor with 4,000,000 dimensions (8 bytes of text per 2).
+big = {'__metadata__': {'k%d' % i: '' for i in range(100000)}}
+blob = b''
+for name, dtype, shape, data in st_all:
+    big[name] = {'dtype': dtype, 'shape': shape,
+                 'data_offsets': [len(blob), len(blob) + len(data)]}
+    blob += data
+big['unused_wide'] = {'dtype': 'F32', 'shape': [0] * 4000000,
+                      'data_offsets': [0, 0]}
+write('big_header.safetensors',
+      raw_st(json.dumps(big, separators=(',', ':')).encode(), blob))
+# 10 MB of small values, then a syntax error at the very end.
+write('big_bad_header.safetensors',
+      raw_st(b'{"x":[' + b'[0,1],' * 1700000 + b'[]}'))
+# More values than the parser accepts (10,000,000).
+write('too_many_values.safetensors', raw_st(b'[' + b'0,' * 10000001 + b'0]'))
+# A header as large as allowed (100,000,000 bytes), sparse on disk: the
+# runtime must report running out of memory, not crash.
+with open('max_header.safetensors', 'wb') as f:
+    f.write(struct.pack('<Q', 100000000))
+    f.truncate(8 + 100000000)

@@ -9,9 +9,19 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 FLAGS="-O2 -g -Wall -Wextra $*"
-gcc $FLAGS -c "$HERE/fake_model.c" -o "$WORK/fake_model.o" &&
-  g++ -std=c++17 $FLAGS "$RUNTIME"/*.cpp "$WORK/fake_model.o" -o "$WORK/model" ||
-  { echo "FAIL: build"; exit 1; }
+# build_model OUT [EXTRA_FLAGS...]: links fake_model.c (built with the extra
+# flags, e.g. -D variants) with the runtime.
+build_model() {
+  local out=$1; shift
+  gcc $FLAGS "$@" -c "$HERE/fake_model.c" -o "$WORK/$out.o" &&
+    g++ -std=c++17 $FLAGS "$WORK"/rt/*.o "$WORK/$out.o" -o "$WORK/$out"
+}
+mkdir "$WORK/rt"
+export FLAGS WORK
+# Two compiles at a time.
+printf '%s\0' "$RUNTIME"/*.cpp | xargs -0 -n1 -P2 sh -c \
+  'g++ -std=c++17 $FLAGS -c "$0" -o "$WORK/rt/$(basename "$0" .cpp).o"' &&
+  build_model model || { echo "FAIL: build"; exit 1; }
 python3 "$HERE/gen_inputs.py" "$WORK" || { echo "FAIL: gen_inputs"; exit 1; }
 cd "$WORK"
 mkdir adir
@@ -43,19 +53,21 @@ expect_ok() {
   fi
 }
 
-# expect_err NAME MESSAGE ARGS...: exit 2, no stdout, stderr is exactly
-# "error: MESSAGE".
-expect_err() {
-  local name=$1 message=$2; shift 2
-  "$M" "$@" >out.txt 2>err.txt
+# expect_status STATUS NAME MESSAGE ARGS...: exit STATUS, no stdout, stderr
+# is exactly "error: MESSAGE". Runs under a timeout: nothing may block.
+expect_status() {
+  local status=$1 name=$2 message=$3; shift 3
+  timeout 20 "$M" "$@" >out.txt 2>err.txt
   local rc=$?
-  if [ $rc = 2 ] && [ ! -s out.txt ] && [ "$(cat err.txt)" = "error: $message" ] &&
-    [ "$(wc -l <err.txt)" = 1 ]; then
+  if [ $rc = "$status" ] && [ ! -s out.txt ] &&
+    [ "$(cat err.txt)" = "error: $message" ] && [ "$(wc -l <err.txt)" = 1 ]; then
     result "$name" 1
   else
     result "$name" 0 "(rc=$rc) got: $(head -c 300 err.txt)"
   fi
 }
+# expect_err NAME MESSAGE ARGS...: a bad input (exit 2).
+expect_err() { expect_status 2 "$@"; }
 
 echo "== good inputs"
 expect_ok "npy inputs" expected.txt --input x=in_x.npy $REST
@@ -213,7 +225,7 @@ st_err bad_escape "invalid header: invalid escape at offset 3"
 st_err lone_surrogate "invalid header: unpaired surrogate at offset 9"
 st_err control_char "invalid header: control character in string at offset 3"
 st_err bad_number "invalid header: expected ',' or '}' at offset 7"
-st_err deep "invalid header: nesting too deep at offset 70"
+st_err deep "invalid header: nesting too deep (limit 64) at offset 70"
 st_err dup_key "invalid header: duplicate key 'a' at offset 12"
 st_err not_object "invalid header: not a JSON object"
 st_err garbage "invalid header: unexpected trailing characters at offset 3"
@@ -238,6 +250,154 @@ expect_err "safetensors checked even if unused" "bad_short.safetensors: file too
   --input x=in_x.npy $REST --weights bad_short.safetensors
 "$M" --weights bad_missing.safetensors --random-inputs >/dev/null 2>&1
 result "random fills tensors missing from weights" "$([ $? = 0 ] && echo 1)"
+
+echo "== special files (never read, never block)"
+mkfifo fifo.npy fifo.safetensors
+expect_err "npy FIFO" "fifo.npy: cannot open: not a regular file (FIFO)" \
+  --input x=fifo.npy --weights all.safetensors
+expect_err "safetensors FIFO" "fifo.safetensors: cannot open: not a regular file (FIFO)" \
+  --weights fifo.safetensors
+expect_err "npy /dev/zero" "/dev/zero: cannot open: not a regular file (character device)" \
+  --input x=/dev/zero --weights all.safetensors
+expect_err "safetensors /dev/zero" "/dev/zero: cannot open: not a regular file (character device)" \
+  --weights /dev/zero
+expect_err "safetensors directory" "adir: cannot open: Is a directory" --weights adir
+# A FIFO with a writer attached must not be read either.
+(exec 3<>fifo.npy; sleep 30) &
+holder=$!
+expect_err "npy FIFO with a writer" "fifo.npy: cannot open: not a regular file (FIFO)" \
+  --input x=fifo.npy --weights all.safetensors
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+
+echo "== output files are only created inside DIR"
+printf 'outside\n' >outside.txt
+cp outside.txt outside.orig
+mkdir symout
+ln -s ../outside.txt symout/result0.npy
+expect_err "symlink at an output" "symout/result0.npy: refusing to write through a symbolic link" \
+  --weights all.safetensors --output symout
+result "symlink target untouched, nothing written" "$(cmp -s outside.txt outside.orig &&
+  [ "$(ls symout)" = result0.npy ] && [ -L symout/result0.npy ] && echo 1)"
+mkdir dangling
+ln -s ../created.npy dangling/result3.npy
+expect_err "dangling symlink at an output" "dangling/result3.npy: refusing to write through a symbolic link" \
+  --weights all.safetensors --output dangling
+result "dangling symlink target not created" "$([ ! -e created.npy ] && echo 1)"
+mkdir fifoout
+mkfifo fifoout/result9.npy
+expect_err "FIFO at an output" "fifoout/result9.npy: cannot write: not a regular file (FIFO)" \
+  --weights all.safetensors --output fifoout
+mkdir hardout
+ln outside.txt hardout/result1.npy
+expect_err "hard link at an output" "hardout/result1.npy: refusing to overwrite a file with other hard links" \
+  --weights all.safetensors --output hardout
+result "hard-linked file untouched" "$(cmp -s outside.txt outside.orig && echo 1)"
+mkdir dirout dirout/result2.npy
+expect_err "directory at an output" "dirout/result2.npy: cannot write: not a regular file (directory)" \
+  --weights all.safetensors --output dirout
+mkdir overwrite
+head -c 5000 /dev/urandom >overwrite/result9.npy
+expect_ok "existing output file is replaced" expected.txt --weights all.safetensors --output overwrite
+result "replaced file is exact" "$(cmp -s overwrite/result9.npy expected_out/result9.npy && echo 1)"
+# A link that appears while the model runs (after the checks) is refused
+# when the file is opened.
+mkdir late
+build_model model_plant -DFAKE_PLANT_SYMLINK='"late/result0.npy"' || result "build model_plant" 0
+M=./model_plant
+timeout 20 "$M" --weights all.safetensors --output late >out.txt 2>err.txt
+rc=$?
+result "symlink created during the run" "$([ $rc = 1 ] && cmp -s out.txt expected.txt &&
+  [ "$(cat err.txt)" = "error: late/result0.npy: refusing to write through a symbolic link" ] &&
+  cmp -s outside.txt outside.orig && echo 1)"
+M=./model
+
+echo "== embedded signature"
+# sig_variant NAME EXPECTED_ERROR FLAGS...: the model built with FLAGS exits
+# 1 with one line and runs nothing, whatever the options.
+sig_variant() {
+  local name=$1 message=$2; shift 2
+  if ! build_model model_sig "$@" 2>build.txt; then
+    result "signature: $name (build)" 0 "$(head -c 300 build.txt)"
+    return
+  fi
+  M=./model_sig
+  expect_status 1 "signature: $name" "malformed embedded signature: $message" --weights all.safetensors
+  expect_status 1 "signature: $name (--print-signature)" "malformed embedded signature: $message" --print-signature
+  M=./model
+}
+SIGLEN=$(printf 'entry main\ninput x f32 2,3,4\ninput t f32 2\ninput s f32 \ninput h f16 3\ninput b bf16 3\ninput d f64 2\ninput i i32 2,2\ninput k i8 4\ninput l i64 2\ninput m i1 3\noutput result0 f32 2,3,4\noutput result1 f32 4,3\noutput result2 i64 2\noutput result3 f16 3\noutput result4 bf16 3\noutput result5 f64 2\noutput result6 i32 2,2\noutput result7 i8 4\noutput result8 i1 3\noutput result9 f32\n' | wc -c)
+sig_variant "NUL inside the text" \
+  "tessera_signature_size is $((SIGLEN + 14)) but the text is $SIGLEN bytes long (a NUL inside the text?)" \
+  -DFAKE_EXTRA_LINE='"\0output y f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "size off by one" \
+  "tessera_signature_size is $((SIGLEN + 1)) but the text is $SIGLEN bytes long (a NUL inside the text?)" \
+  -DFAKE_SIZE_DELTA=1
+sig_variant "too few inputs in the text" "10 inputs in the text, but tessera_num_inputs is 11" \
+  -DFAKE_NUM_INPUTS=11
+sig_variant "too many outputs in the text" "10 outputs in the text, but tessera_num_outputs is 9" \
+  -DFAKE_NUM_OUTPUTS=9
+sig_variant "name with a slash" "line 22: invalid tensor name '../evil'" \
+  -DFAKE_EXTRA_LINE='"output ../evil f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "name starting with a digit" "line 22: invalid tensor name '9lives'" \
+  -DFAKE_EXTRA_LINE='"input 9lives f32\n"' -DFAKE_NUM_INPUTS=11
+sig_variant "name with a control character" "line 22: invalid tensor name 'a\x01b'" \
+  -DFAKE_EXTRA_LINE='"input a\001b f32\n"' -DFAKE_NUM_INPUTS=11
+sig_variant "non-ASCII name" "line 22: invalid tensor name 'café'" \
+  -DFAKE_EXTRA_LINE='"input caf\xc3\xa9 f32\n"' -DFAKE_NUM_INPUTS=11
+LONG=$(printf 'n%.0s' $(seq 201))
+sig_variant "201-byte name" "line 22: invalid tensor name '$(printf 'n%.0s' $(seq 64))...' (201 bytes)" \
+  -DFAKE_EXTRA_LINE="\"output $LONG f32\\n\"" -DFAKE_NUM_OUTPUTS=11
+sig_variant "output named like an input" "line 22: duplicate name 'x'" \
+  -DFAKE_EXTRA_LINE='"output x f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "duplicate output" "line 22: duplicate name 'result3'" \
+  -DFAKE_EXTRA_LINE='"output result3 f32\n"' -DFAKE_NUM_OUTPUTS=11
+sig_variant "two entry lines" "line 22: more than one 'entry' line" \
+  -DFAKE_EXTRA_LINE='"entry other\n"'
+# Valid names: every allowed character, 200 bytes.
+NAME200=_Az.9-$(printf 'v%.0s' $(seq 194))
+if build_model model_sig -DFAKE_EXTRA_LINE="\"output $NAME200 f32\\n\"" -DFAKE_NUM_OUTPUTS=11 2>build.txt; then
+  ./model_sig --print-signature >sig2.txt 2>&1
+  result "signature: 200-byte name with . - _ digits accepted" \
+    "$([ $? = 0 ] && [ "$(tail -1 sig2.txt)" = "output $NAME200: f32[]" ] && echo 1)"
+else
+  result "signature: 200-byte name (build)" 0 "$(head -c 300 build.txt)"
+fi
+# An object without the three integers (or with only some) does not link.
+for abi in 0 1; do
+  if build_model model_sig -DFAKE_ABI=$abi >/dev/null 2>&1; then
+    result "signature: object with ABI level $abi must not link" 0
+  else
+    result "signature: object with ABI level $abi does not link" 1
+  fi
+done
+
+echo "== large headers under a memory limit"
+case "$*" in
+*sanitize*) echo "SKIP: memory-limit cases (sanitizers reserve too much address space)" ;;
+*)
+  # 400 MB of address space: a 10 MB header used to need ~730 MB.
+  (ulimit -v 400000 && exec timeout 60 "$M" --weights big_header.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "valid 10 MB header under ulimit -v 400000" \
+    "$([ $rc = 0 ] && cmp -s out.txt expected.txt && [ ! -s err.txt ] && echo 1)" "(rc=$rc) $(head -c 300 err.txt)"
+  (ulimit -v 400000 && exec timeout 60 "$M" --weights big_bad_header.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "broken 10 MB header under ulimit -v 400000" \
+    "$([ $rc = 2 ] && [ "$(cat err.txt)" = "error: big_bad_header.safetensors: invalid header: expected ',' or ']' at offset 10200008" ] && echo 1)" \
+    "(rc=$rc) $(head -c 300 err.txt)"
+  (ulimit -v 400000 && exec timeout 60 "$M" --weights too_many_values.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "more than 10,000,000 values" \
+    "$([ $rc = 2 ] && [ "$(cat err.txt)" = "error: too_many_values.safetensors: invalid header: too many values (limit 10000000) at offset 19999999" ] && echo 1)" \
+    "(rc=$rc) $(head -c 300 err.txt)"
+  # The 100 MB header text itself does not fit in 60 MB.
+  (ulimit -v 60000 && exec timeout 60 "$M" --weights max_header.safetensors >out.txt 2>err.txt)
+  rc=$?
+  result "out of memory: one line, exit 2" \
+    "$([ $rc = 2 ] && [ ! -s out.txt ] && [ "$(cat err.txt)" = "error: out of memory while reading the inputs" ] && echo 1)" \
+    "(rc=$rc) $(head -c 300 err.txt)"
+  ;;
+esac
 
 echo "== fuzzing truncated/corrupted files"
 ok=1
