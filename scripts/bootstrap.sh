@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
-          libomp-22-dev cmake ninja-build ccache python3-numpy g++)
+          libomp-22-dev libclang-rt-22-dev cmake ninja-build ccache python3-numpy g++)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
