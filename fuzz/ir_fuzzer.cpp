@@ -45,22 +45,6 @@ static DialectRegistry &getRegistry() {
   return *registry;
 }
 
-/// The entry function tesserac picks without --entry: @main, else the only
-/// public function with a body.
-static std::string chooseEntry(ModuleOp module) {
-  if (module.lookupSymbol<func::FuncOp>("main"))
-    return "main";
-  func::FuncOp only;
-  for (auto f : module.getOps<func::FuncOp>()) {
-    if (f.isPublic() && !f.isExternal()) {
-      if (only)
-        return "main";
-      only = f;
-    }
-  }
-  return only ? only.getSymName().str() : "main";
-}
-
 /// libMLIR.so is not instrumented, but LLVM's BumpPtrAllocator poisons fresh
 /// slabs in the instrumented (inlined) code and only the instrumented code
 /// unpoisons what it hands out: memory that libMLIR.so then takes from such a
@@ -97,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
 
   tessera::PipelineOptions options;
-  options.entry = chooseEntry(*module);
+  options.entry = tessera::chooseEntryFunction(*module, "");
   if (!module->lookupSymbol<func::FuncOp>(options.entry.getValue()))
     return 0;
   PassManager pm(&context);

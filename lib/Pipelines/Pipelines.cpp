@@ -21,6 +21,7 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -137,6 +138,23 @@ void mlir::tessera::buildCPUPipeline(OpPassManager &pm,
     if (p == last)
       return;
   }
+}
+
+std::string mlir::tessera::chooseEntryFunction(ModuleOp module,
+                                               StringRef requested) {
+  if (!requested.empty())
+    return requested.str();
+  if (module.lookupSymbol<func::FuncOp>("main"))
+    return "main";
+  func::FuncOp only;
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.isPublic() && !f.isExternal()) {
+      if (only)
+        return "main";
+      only = f;
+    }
+  }
+  return only ? only.getSymName().str() : "main";
 }
 
 void mlir::tessera::registerTesseraPipelines() {

@@ -98,21 +98,6 @@ int fail(const Twine &message) {
   return 1;
 }
 
-/// `--entry`, else `main`, else the module's only public function.
-std::string chooseEntry(ModuleOp module) {
-  if (!entry.empty() || module.lookupSymbol<func::FuncOp>("main"))
-    return entry.empty() ? std::string("main") : entry.getValue();
-  func::FuncOp only;
-  for (auto f : module.getOps<func::FuncOp>()) {
-    if (f.isPublic() && !f.isExternal()) {
-      if (only)
-        return "main";
-      only = f;
-    }
-  }
-  return only ? only.getSymName().str() : "main";
-}
-
 std::string defaultOutput() {
   if (emit == Emit::MLIR || emit == Emit::LLVMIR || emit == Emit::PTX ||
       inputFilename == "-")
@@ -309,7 +294,7 @@ int main(int argc, char **argv) {
     return 1;
 
   tessera::PipelineOptions options;
-  options.entry = chooseEntry(*module);
+  options.entry = tessera::chooseEntryFunction(*module, entry);
   if ((compileTo.empty() || *last >= tessera::Phase::Bufferize) &&
       !module->lookupSymbol<func::FuncOp>(options.entry.getValue())) {
     std::string shown;

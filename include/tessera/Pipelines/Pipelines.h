@@ -14,6 +14,7 @@
 #ifndef TESSERA_PIPELINES_PIPELINES_H
 #define TESSERA_PIPELINES_PIPELINES_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "llvm/ADT/StringRef.h"
@@ -55,6 +56,11 @@ void populatePhase(OpPassManager &pm, Phase phase,
 /// Adds every phase after `Input` up to and including `last`.
 void buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options,
                       Phase last = Phase::LLVM);
+
+/// The entry function a driver compiles: `requested` if not empty, else
+/// `@main` if the module has it, else the module's only public function with
+/// a body, else "main".
+std::string chooseEntryFunction(ModuleOp module, llvm::StringRef requested);
 
 /// Registers `tessera-phase-<name>` for every phase and
 /// `tessera-cpu-pipeline` for all of them.

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+#include "VerifyUtils.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -23,6 +24,7 @@
 
 using namespace mlir;
 using namespace mlir::tessera;
+using namespace mlir::tessera::detail;
 
 //===----------------------------------------------------------------------===//
 // Parameter parsers
@@ -53,35 +55,6 @@ static bool isDyn(int64_t d) { return ShapedType::isDynamic(d); }
 
 static ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
-}
-
-static void printShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape) {
-  os << '[';
-  llvm::interleaveComma(shape, os, [&](int64_t d) {
-    if (isDyn(d))
-      os << '?';
-    else
-      os << d;
-  });
-  os << ']';
-}
-
-/// `value` has shape `expected` (a dynamic size on either side matches).
-static LogicalResult verifyShape(Operation *op, StringRef what, Value value,
-                                 ArrayRef<int64_t> expected) {
-  ArrayRef<int64_t> actual = shapeOf(value);
-  bool ok = actual.size() == expected.size();
-  for (size_t i = 0; ok && i < actual.size(); ++i)
-    ok = isDyn(actual[i]) || isDyn(expected[i]) || actual[i] == expected[i];
-  if (ok)
-    return success();
-  std::string msg;
-  llvm::raw_string_ostream os(msg);
-  os << "expects " << what << " of shape ";
-  printShape(os, expected);
-  os << ", got ";
-  printShape(os, actual);
-  return op->emitOpError(msg);
 }
 
 /// C = min(T, max(1, ceil(assignments · factor / E))), in double; nullopt

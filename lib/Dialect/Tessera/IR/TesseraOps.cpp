@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+#include "VerifyUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -15,12 +16,14 @@
 
 using namespace mlir;
 using namespace mlir::tessera;
+using namespace mlir::tessera::detail;
 
 //===----------------------------------------------------------------------===//
 // Verification helpers
 //===----------------------------------------------------------------------===//
 
-static void printShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape) {
+void mlir::tessera::detail::printShape(llvm::raw_ostream &os,
+                                      ArrayRef<int64_t> shape) {
   os << '[';
   llvm::interleaveComma(shape, os, [&](int64_t d) {
     if (ShapedType::isDynamic(d))
@@ -31,10 +34,9 @@ static void printShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape) {
   os << ']';
 }
 
-/// Checks that `value` has exactly `expected` as shape, where a dynamic
-/// dimension on either side matches anything.
-static LogicalResult verifyShape(Operation *op, StringRef what, Value value,
-                                 ArrayRef<int64_t> expected) {
+LogicalResult mlir::tessera::detail::verifyShape(Operation *op, StringRef what,
+                                                Value value,
+                                                ArrayRef<int64_t> expected) {
   auto type = cast<RankedTensorType>(value.getType());
   ArrayRef<int64_t> actual = type.getShape();
   bool ok = actual.size() == expected.size() &&
