@@ -599,8 +599,12 @@ def Tessera_MoEOp : Tessera_Op<"moe", [Pure, AttrSizedOperandSegments]> {
     op) and the routed-token buffer of the grouped lowering (T·K rows of
     max(f, d) elements, K the routing's slots per token) must too.
 
-    The CPU lowering does not exist yet: `convert-tessera-to-linalg`
-    rejects the op with a diagnostic. The NumPy reference
+    CPU lowering (`tessera-lower-moe`, static shapes, f32): routing,
+    a counting sort of the routed rows by expert and two grouped GEMMs
+    over the run-time row groups (activation in the up-projection's
+    epilogue, routing weight in the down-projection's), with no [T, E, f]
+    buffer and results independent of the thread count; other element
+    types are rejected with a diagnostic. The NumPy reference
     (`test/reference/moe.py`) defines the semantics executably.
 
     References: GShard (Lepikhin et al. 2021), Switch Transformer (Fedus
