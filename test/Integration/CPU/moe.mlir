@@ -26,6 +26,8 @@
 // RUN: %PYTHON %reference/check.py %t.nan_token "moe.moe(x, moe.token_choice(x.reshape(-1, 16), wg, 2, 'softmax_then_topk', False, None), wu, wd, 'gelu')" --nan x=3,5 | FileCheck %s --check-prefix=CHECK
 // RUN: tesserac %s --entry=with_shared -o %t.with_shared
 // RUN: %PYTHON %reference/check.py %t.with_shared "moe.moe(x, moe.token_choice(x.reshape(-1, 16), wg, 1, 'softmax_then_topk', False, None), wu, wd, 'swiglu', w_gate=wgt, shared_up=su, shared_down=sd, shared_gate=sg)" | FileCheck %s --check-prefix=CHECK
+// RUN: tesserac %s --entry=shared_alone -o %t.shared_alone
+// RUN: %PYTHON %reference/check.py %t.shared_alone "moe.moe(x, moe.token_choice(x.reshape(-1, 16), wg, 1, 'softmax_then_topk', False, None), wu, wd, 'silu', shared_up=su, shared_down=sd)" --set "wd=np.zeros((4, 16, 10))" | FileCheck %s --check-prefix=CHECK
 // RUN: tesserac %s --entry=expert_choice -o %t.expert_choice
 // RUN: %PYTHON %reference/check.py %t.expert_choice "(lambda r: (moe.moe(x, r, wu, wd, 'gelu'), moe.tokens_per_expert(r, 8)))(moe.expert_choice(x, wg, 2.0))" | FileCheck %s --check-prefix=CHECK2
 // RUN: tesserac %s --entry=expert_choice_dense -o %t.expert_choice_dense
@@ -136,6 +138,13 @@ func.func @nan_token(%x: tensor<20x16xf32> {tessera.name = "x"}, %wg: tensor<4x1
 func.func @with_shared(%x: tensor<1x30x16xf32> {tessera.name = "x"}, %wg: tensor<4x16xf32> {tessera.name = "wg"}, %wu: tensor<4x10x16xf32> {tessera.name = "wu"}, %wd: tensor<4x16x10xf32> {tessera.name = "wd"}, %wgt: tensor<4x10x16xf32> {tessera.name = "wgt"}, %su: tensor<2x14x16xf32> {tessera.name = "su"}, %sd: tensor<2x16x14xf32> {tessera.name = "sd"}, %sg: tensor<2x14x16xf32> {tessera.name = "sg"}) -> (tensor<1x30x16xf32> {tessera.name = "y"}) {
   %y = tessera.moe %x router(%wg) experts(%wu, %wd) gate(%wgt) shared(%su, %sd) shared_gate(%sg) routing(#tessera.token_choice<k = 1, order = softmax_then_topk>) activation(swiglu)
       : (tensor<1x30x16xf32>, tensor<4x16xf32>, tensor<4x10x16xf32>, tensor<4x16x10xf32>, tensor<4x10x16xf32>, tensor<2x14x16xf32>, tensor<2x16x14xf32>, tensor<2x14x16xf32>) -> (tensor<1x30x16xf32>)
+  return %y : tensor<1x30x16xf32>
+}
+
+// Shared experts alone: the routed experts' W_down is zero, so y is the two shared experts' sum.
+func.func @shared_alone(%x: tensor<1x30x16xf32> {tessera.name = "x"}, %wg: tensor<4x16xf32> {tessera.name = "wg"}, %wu: tensor<4x10x16xf32> {tessera.name = "wu"}, %wd: tensor<4x16x10xf32> {tessera.name = "wd"}, %su: tensor<2x14x16xf32> {tessera.name = "su"}, %sd: tensor<2x16x14xf32> {tessera.name = "sd"}) -> (tensor<1x30x16xf32> {tessera.name = "y"}) {
+  %y = tessera.moe %x router(%wg) experts(%wu, %wd) shared(%su, %sd) routing(#tessera.token_choice<k = 1, order = softmax_then_topk>) activation(silu)
+      : (tensor<1x30x16xf32>, tensor<4x16xf32>, tensor<4x10x16xf32>, tensor<4x16x10xf32>, tensor<2x14x16xf32>, tensor<2x16x14xf32>) -> (tensor<1x30x16xf32>)
   return %y : tensor<1x30x16xf32>
 }
 

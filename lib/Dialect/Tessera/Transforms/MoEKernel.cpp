@@ -133,7 +133,8 @@ void forEachBlock(
         body) {
   int64_t chunks = (n + kColChunk - 1) / kColChunk;
   parallelFor(b, {g.numTiles, idx(b, chunks)}, [&](B &b, ValueRange iv) {
-    auto [e, begin, end] = g.tile(b, iv[0]);
+    std::array<Value, 3> tile = g.tile(b, iv[0]);
+    Value e = tile[0], begin = tile[1], end = tile[2];
     Value c0 = mul(b, iv[1], idx(b, kColChunk));
     Value c1 = minI(b, add(b, c0, idx(b, kColChunk)), idx(b, n));
     forLoop(b, begin, end, kRowBlock, [&](B &b, Value r0) {
@@ -166,7 +167,8 @@ void emitUp(B &b, const Groups &g, Value x, Value wUp, Value wGate, Value bUp,
             Value bGate, MoeActivation act, int64_t d, int64_t f, Value h) {
   forEachBlock(b, g, f, [&](B &b, Value e, ArrayRef<Value> rows,
                             ArrayRef<Value> rowValid, Value c0) {
-    auto [cols, colValid] = blockCols(b, c0, f, kColBlock);
+    SmallVector<Value> cols, colValid;
+    std::tie(cols, colValid) = blockCols(b, c0, f, kColBlock);
     SmallVector<RowRef> a, w;
     SmallVector<Value> toks;
     for (Value r : rows) {
@@ -205,7 +207,8 @@ void emitDown(B &b, const Groups &g, Value h, Value wDown, Value bDown,
               int64_t d, int64_t f, Value p) {
   forEachBlock(b, g, d, [&](B &b, Value e, ArrayRef<Value> rows,
                             ArrayRef<Value> rowValid, Value c0) {
-    auto [cols, colValid] = blockCols(b, c0, d, kColBlock);
+    SmallVector<Value> cols, colValid;
+    std::tie(cols, colValid) = blockCols(b, c0, d, kColBlock);
     SmallVector<RowRef> a, w;
     for (Value r : rows)
       a.push_back({h, {r}});
@@ -266,7 +269,7 @@ Value selectBest(B &b, Value n, function_ref<Value(B &, Value)> score,
 struct MoELowering {
   MoEOp op;
   RoutingPlan plan;
-  int64_t t, d, e, f, k, perSample;
+  int64_t t = 0, d = 0, e = 0, f = 0, k = 0, perSample = 1;
   Value x, sel, wt;
 
   /// The run-time selector of token `tok` and whether it is in [0, rows).
@@ -439,7 +442,8 @@ struct MoELowering {
     int64_t rows = plan.table.size() / m;
     parallelFor(b, {idx(b, t)}, [&](B &b, ValueRange iv) {
       Value tok = iv[0];
-      auto [c, valid] = selector(b, category, tok, rows);
+      Value c, valid;
+      std::tie(c, valid) = selector(b, category, tok, rows);
       for (int64_t s = 0; s < m; ++s) {
         Value ex = arith::IndexCastOp::create(
             b, b.getIndexType(),
@@ -452,6 +456,29 @@ struct MoELowering {
   }
 };
 
+/// Declares that entry argument `selector` must lie in [0, rows): the
+/// runtime rejects other values (exit status 2) before any compute. A
+/// selector computed inside the model keeps the documented "out of range
+/// routes nowhere".
+void declareSelectorRange(Value selector, int64_t rows) {
+  auto arg = dyn_cast_if_present<BlockArgument>(selector);
+  if (!arg)
+    return;
+  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (!func || arg.getOwner() != &func.getBody().front())
+    return;
+  int64_t lo = 0, hi = rows;
+  if (auto old = func.getArgAttrOfType<DenseI64ArrayAttr>(arg.getArgNumber(),
+                                                           kValidRangeAttrName)) {
+    lo = std::max(lo, old[0]);
+    hi = std::min(hi, old[1]);
+    if (lo >= hi) // Two ops disagree on every value: keep the tighter check.
+      hi = lo + 1;
+  }
+  func.setArgAttr(arg.getArgNumber(), kValidRangeAttrName,
+                  DenseI64ArrayAttr::get(func.getContext(), {lo, hi}));
+}
+
 LogicalResult lowerMoE(MoEOp op) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
   auto upType = cast<RankedTensorType>(op.getWUp().getType());
@@ -463,7 +490,9 @@ LogicalResult lowerMoE(MoEOp op) {
   FailureOr<RoutingPlan> plan = op.getRoutingPlan();
   if (failed(plan))
     return success();
-  MoELowering L{op, *plan};
+  MoELowering L;
+  L.op = op;
+  L.plan = *plan;
   L.d = xType.getShape().back();
   L.t = op.getNumTokens();
   L.e = upType.getShape()[0];
@@ -474,6 +503,11 @@ LogicalResult lowerMoE(MoEOp op) {
   if (t == 0 || d == 0 || f == 0)
     return success();
   int64_t tk = t * k;
+
+  if (auto task = dyn_cast<TaskConditionedRoutingAttr>(op.getRouting()))
+    declareSelectorRange(op.getTask(), task.getTasks());
+  if (auto cat = dyn_cast<CategoryConditionedRoutingAttr>(op.getRouting()))
+    declareSelectorRange(op.getCategory(), cat.getCategories());
 
   B b(op.getLoc(), op);
   Type et = b.getF32Type(), ix = b.getIndexType();
