@@ -1,4 +1,5 @@
-//===- MoEKernel.cpp - Grouped mixture-of-experts kernel ---------*- C++ -*-===//
+//===- MoEKernel.cpp - Grouped mixture-of-experts kernel ---------*- C++
+//-*-===//
 //
 // Part of the Tessera project.
 //
@@ -83,15 +84,13 @@ Value exp(B &b, Value x) { return math::ExpOp::create(b, x); }
 Value silu(B &b, Value x) {
   Value one = f32(b, 1.0);
   return arith::DivFOp::create(
-      b, x,
-      arith::AddFOp::create(b, one, exp(b, arith::NegFOp::create(b, x))));
+      b, x, arith::AddFOp::create(b, one, exp(b, arith::NegFOp::create(b, x))));
 }
 Value gelu(B &b, Value x) {
-  Value e = math::ErfOp::create(
-      b, arith::MulFOp::create(b, x, f32(b, M_SQRT1_2)));
-  return arith::MulFOp::create(
-      b, arith::MulFOp::create(b, f32(b, 0.5), x),
-      arith::AddFOp::create(b, f32(b, 1.0), e));
+  Value e =
+      math::ErfOp::create(b, arith::MulFOp::create(b, x, f32(b, M_SQRT1_2)));
+  return arith::MulFOp::create(b, arith::MulFOp::create(b, f32(b, 0.5), x),
+                               arith::AddFOp::create(b, f32(b, 1.0), e));
 }
 
 /// A constant index table as a read-only buffer.
@@ -140,8 +139,8 @@ void forEachBlock(
     forLoop(b, begin, end, kRowBlock, [&](B &b, Value r0) {
       SmallVector<Value> rows = blockRows(b, r0, end), valid;
       for (int64_t r = 0; r < kRowBlock; ++r)
-        valid.push_back(cmp(b, arith::CmpIPredicate::slt,
-                            add(b, r0, idx(b, r)), end));
+        valid.push_back(
+            cmp(b, arith::CmpIPredicate::slt, add(b, r0, idx(b, r)), end));
       forLoop(b, c0, c1, kColBlock,
               [&](B &b, Value col) { body(b, e, rows, valid, col); });
     });
@@ -165,70 +164,74 @@ blockCols(B &b, Value c0, int64_t n, int64_t count) {
 /// gate times the up projection).
 void emitUp(B &b, const Groups &g, Value x, Value wUp, Value wGate, Value bUp,
             Value bGate, MoeActivation act, int64_t d, int64_t f, Value h) {
-  forEachBlock(b, g, f, [&](B &b, Value e, ArrayRef<Value> rows,
-                            ArrayRef<Value> rowValid, Value c0) {
-    SmallVector<Value> cols, colValid;
-    std::tie(cols, colValid) = blockCols(b, c0, f, kColBlock);
-    SmallVector<RowRef> a, w;
-    SmallVector<Value> toks;
-    for (Value r : rows) {
-      toks.push_back(g.token(b, r));
-      a.push_back({x, {toks.back()}});
-    }
-    for (Value c : cols)
-      w.push_back({wUp, {e, c}});
-    if (wGate)
-      for (Value c : cols)
-        w.push_back({wGate, {e, c}});
-    SmallVector<Value> acc = dotBlock(b, d, a, w);
-    size_t nw = w.size();
-    for (int64_t r = 0; r < kRowBlock; ++r)
-      for (int64_t c = 0; c < kColBlock; ++c) {
-        Value u = acc[r * nw + c];
-        if (bUp)
-          u = arith::AddFOp::create(b, u, ld(b, bUp, {e, cols[c]}));
-        Value v;
-        if (act == MoeActivation::swiglu) {
-          Value gt = acc[r * nw + kColBlock + c];
-          if (bGate)
-            gt = arith::AddFOp::create(b, gt, ld(b, bGate, {e, cols[c]}));
-          v = arith::MulFOp::create(b, silu(b, gt), u);
-        } else {
-          v = act == MoeActivation::gelu ? gelu(b, u) : silu(b, u);
+  forEachBlock(
+      b, g, f,
+      [&](B &b, Value e, ArrayRef<Value> rows, ArrayRef<Value> rowValid,
+          Value c0) {
+        SmallVector<Value> cols, colValid;
+        std::tie(cols, colValid) = blockCols(b, c0, f, kColBlock);
+        SmallVector<RowRef> a, w;
+        SmallVector<Value> toks;
+        for (Value r : rows) {
+          toks.push_back(g.token(b, r));
+          a.push_back({x, {toks.back()}});
         }
-        Value ok = arith::AndIOp::create(b, rowValid[r], colValid[c]);
-        ifThen(b, ok, [&](B &b) { st(b, v, h, {rows[r], cols[c]}); });
-      }
-  });
+        for (Value c : cols)
+          w.push_back({wUp, {e, c}});
+        if (wGate)
+          for (Value c : cols)
+            w.push_back({wGate, {e, c}});
+        SmallVector<Value> acc = dotBlock(b, d, a, w);
+        size_t nw = w.size();
+        for (int64_t r = 0; r < kRowBlock; ++r)
+          for (int64_t c = 0; c < kColBlock; ++c) {
+            Value u = acc[r * nw + c];
+            if (bUp)
+              u = arith::AddFOp::create(b, u, ld(b, bUp, {e, cols[c]}));
+            Value v;
+            if (act == MoeActivation::swiglu) {
+              Value gt = acc[r * nw + kColBlock + c];
+              if (bGate)
+                gt = arith::AddFOp::create(b, gt, ld(b, bGate, {e, cols[c]}));
+              v = arith::MulFOp::create(b, silu(b, gt), u);
+            } else {
+              v = act == MoeActivation::gelu ? gelu(b, u) : silu(b, u);
+            }
+            Value ok = arith::AndIOp::create(b, rowValid[r], colValid[c]);
+            ifThen(b, ok, [&](B &b) { st(b, v, h, {rows[r], cols[c]}); });
+          }
+      });
 }
 
 /// P[outRow(row), :] = weight(row) · (H[row] · W_down[e]ᵀ + b_down[e]).
 void emitDown(B &b, const Groups &g, Value h, Value wDown, Value bDown,
               int64_t d, int64_t f, Value p) {
-  forEachBlock(b, g, d, [&](B &b, Value e, ArrayRef<Value> rows,
-                            ArrayRef<Value> rowValid, Value c0) {
-    SmallVector<Value> cols, colValid;
-    std::tie(cols, colValid) = blockCols(b, c0, d, kColBlock);
-    SmallVector<RowRef> a, w;
-    for (Value r : rows)
-      a.push_back({h, {r}});
-    for (Value c : cols)
-      w.push_back({wDown, {e, c}});
-    SmallVector<Value> acc = dotBlock(b, f, a, w);
-    for (int64_t r = 0; r < kRowBlock; ++r) {
-      Value out = g.outRow(b, rows[r]);
-      Value wt = g.weight ? g.weight(b, rows[r]) : Value();
-      for (int64_t c = 0; c < kColBlock; ++c) {
-        Value v = acc[r * kColBlock + c];
-        if (bDown)
-          v = arith::AddFOp::create(b, v, ld(b, bDown, {e, cols[c]}));
-        if (wt)
-          v = arith::MulFOp::create(b, wt, v);
-        Value ok = arith::AndIOp::create(b, rowValid[r], colValid[c]);
-        ifThen(b, ok, [&](B &b) { st(b, v, p, {out, cols[c]}); });
-      }
-    }
-  });
+  forEachBlock(
+      b, g, d,
+      [&](B &b, Value e, ArrayRef<Value> rows, ArrayRef<Value> rowValid,
+          Value c0) {
+        SmallVector<Value> cols, colValid;
+        std::tie(cols, colValid) = blockCols(b, c0, d, kColBlock);
+        SmallVector<RowRef> a, w;
+        for (Value r : rows)
+          a.push_back({h, {r}});
+        for (Value c : cols)
+          w.push_back({wDown, {e, c}});
+        SmallVector<Value> acc = dotBlock(b, f, a, w);
+        for (int64_t r = 0; r < kRowBlock; ++r) {
+          Value out = g.outRow(b, rows[r]);
+          Value wt = g.weight ? g.weight(b, rows[r]) : Value();
+          for (int64_t c = 0; c < kColBlock; ++c) {
+            Value v = acc[r * kColBlock + c];
+            if (bDown)
+              v = arith::AddFOp::create(b, v, ld(b, bDown, {e, cols[c]}));
+            if (wt)
+              v = arith::MulFOp::create(b, wt, v);
+            Value ok = arith::AndIOp::create(b, rowValid[r], colValid[c]);
+            ifThen(b, ok, [&](B &b) { st(b, v, p, {out, cols[c]}); });
+          }
+        }
+      });
 }
 
 /// `better(l, best)` for the ranking "NaN first, then larger, ties to the
@@ -238,11 +241,12 @@ Value ranksBefore(B &b, Value l, Value best, Value haveBest) {
   Value gt = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, best);
   Value notB = arith::XOrIOp::create(
       b, bn, arith::ConstantIntOp::create(b, b.getI1Type(), 1));
-  Value wins = arith::OrIOp::create(
-      b, arith::AndIOp::create(b, ln, notB), arith::AndIOp::create(b, notB, gt));
+  Value wins = arith::OrIOp::create(b, arith::AndIOp::create(b, ln, notB),
+                                    arith::AndIOp::create(b, notB, gt));
   return arith::OrIOp::create(
-      b, arith::XOrIOp::create(
-             b, haveBest, arith::ConstantIntOp::create(b, b.getI1Type(), 1)),
+      b,
+      arith::XOrIOp::create(b, haveBest,
+                            arith::ConstantIntOp::create(b, b.getI1Type(), 1)),
       wins);
 }
 
@@ -283,8 +287,9 @@ struct MoELowering {
       v = arith::ExtSIOp::create(b, b.getI64Type(), v);
     Value ok = arith::AndIOp::create(
         b,
-        arith::CmpIOp::create(b, arith::CmpIPredicate::sge, v,
-                              arith::ConstantIntOp::create(b, b.getI64Type(), 0)),
+        arith::CmpIOp::create(
+            b, arith::CmpIPredicate::sge, v,
+            arith::ConstantIntOp::create(b, b.getI64Type(), 0)),
         arith::CmpIOp::create(
             b, arith::CmpIPredicate::slt, v,
             arith::ConstantIntOp::create(b, b.getI64Type(), rows)));
@@ -301,98 +306,106 @@ struct MoELowering {
     Value logitsAll = alloc(b, {chunks, m}, b.getF32Type());
     Value takenAll = alloc(b, {chunks, m}, b.getI1Type());
     parallelFor(b, {idx(b, chunks)}, [&](B &b, ValueRange civ) {
-     Value t0 = mul(b, civ[0], idx(b, kRouteChunk));
-     Value t1 = minI(b, add(b, t0, idx(b, kRouteChunk)), idx(b, t));
-     forLoop(b, t0, t1, 1, [&](B &b, Value tok) {
-      Value base = mul(b, tok, idx(b, k));
-      for (int64_t s = 0; s < k; ++s) {
-        st(b, idx(b, -1), sel, {add(b, base, idx(b, s))});
-        st(b, f32(b, 0.0), wt, {add(b, base, idx(b, s))});
-      }
-      Value tau, valid;
-      if (task)
-        std::tie(tau, valid) = selector(
-            b, task, tok,
-            cast<TaskConditionedRoutingAttr>(op.getRouting()).getTasks());
-      auto body = [&](B &b) {
-        {
-          Value logits = logitsAll, taken = takenAll, c = civ[0];
-          auto expertOf = [&](B &b, Value j) -> Value {
-            if (!table)
-              return j;
-            Value v = ld(b, table, {add(b, mul(b, tau, idx(b, m)), j)});
-            return arith::IndexCastOp::create(b, b.getIndexType(), v);
-          };
-          forLoop(b, idx(b, 0), idx(b, m), 1, [&](B &b, Value j) {
-            Value ex = expertOf(b, j);
-            SmallVector<Value> pre;
-            if (task)
-              pre.push_back(tau);
-            pre.push_back(ex);
-            Value l = dotBlock(b, d, {RowRef{x, {tok}}}, {RowRef{router, pre}})[0];
-            st(b, l, logits, {c, j});
-            st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 0), taken, {c, j});
-          });
-          SmallVector<Value> picked;
-          for (int64_t s = 0; s < k; ++s) {
-            Value j = selectBest(
-                b, idx(b, m),
-                [&](B &b, Value j) { return ld(b, logits, {c, j}); },
-                [&](B &b, Value j) { return ld(b, taken, {c, j}); });
-            st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 1), taken, {c, j});
-            picked.push_back(j);
-          }
-          // Softmax over all allowed experts or over the k picked ones.
-          Value mx, sum;
-          SmallVector<Value> pl;
-          for (Value j : picked)
-            pl.push_back(ld(b, logits, {c, j}));
-          if (plan.softmaxFirst) {
-            mx = forAccumulate(b, idx(b, 0), idx(b, m), 1,
-                               {f32(b, -INFINITY)},
-                               [&](B &b, Value j, ValueRange acc) {
-                                 return SmallVector<Value>{arith::MaximumFOp::create(
-                                     b, acc[0], ld(b, logits, {c, j}))};
-                               })[0];
-            sum = forAccumulate(
-                b, idx(b, 0), idx(b, m), 1, {f32(b, 0.0)},
-                [&](B &b, Value j, ValueRange acc) {
-                  return SmallVector<Value>{arith::AddFOp::create(
-                      b, acc[0],
-                      exp(b, arith::SubFOp::create(b, ld(b, logits, {c, j}), mx)))};
-                })[0];
-          } else {
-            mx = pl[0];
-            for (Value l : ArrayRef<Value>(pl).drop_front())
-              mx = arith::MaximumFOp::create(b, mx, l);
-            sum = f32(b, 0.0);
-            for (Value l : pl)
-              sum = arith::AddFOp::create(b, sum,
-                                          exp(b, arith::SubFOp::create(b, l, mx)));
-          }
-          SmallVector<Value> w;
-          for (Value l : pl)
-            w.push_back(arith::DivFOp::create(
-                b, exp(b, arith::SubFOp::create(b, l, mx)), sum));
-          if (plan.softmaxFirst && plan.renormalize) {
-            Value s = f32(b, 0.0);
-            for (Value v : w)
-              s = arith::AddFOp::create(b, s, v);
-            for (Value &v : w)
-              v = arith::DivFOp::create(b, v, s);
-          }
-          for (int64_t s = 0; s < k; ++s) {
-            Value at = add(b, base, idx(b, s));
-            st(b, expertOf(b, picked[s]), sel, {at});
-            st(b, w[s], wt, {at});
-          }
+      Value t0 = mul(b, civ[0], idx(b, kRouteChunk));
+      Value t1 = minI(b, add(b, t0, idx(b, kRouteChunk)), idx(b, t));
+      forLoop(b, t0, t1, 1, [&](B &b, Value tok) {
+        Value base = mul(b, tok, idx(b, k));
+        for (int64_t s = 0; s < k; ++s) {
+          st(b, idx(b, -1), sel, {add(b, base, idx(b, s))});
+          st(b, f32(b, 0.0), wt, {add(b, base, idx(b, s))});
         }
-      };
-      if (valid)
-        ifThen(b, valid, body);
-      else
-        body(b);
-     });
+        Value tau, valid;
+        if (task)
+          std::tie(tau, valid) = selector(
+              b, task, tok,
+              cast<TaskConditionedRoutingAttr>(op.getRouting()).getTasks());
+        auto body = [&](B &b) {
+          {
+            Value logits = logitsAll, taken = takenAll, c = civ[0];
+            auto expertOf = [&](B &b, Value j) -> Value {
+              if (!table)
+                return j;
+              Value v = ld(b, table, {add(b, mul(b, tau, idx(b, m)), j)});
+              return arith::IndexCastOp::create(b, b.getIndexType(), v);
+            };
+            forLoop(b, idx(b, 0), idx(b, m), 1, [&](B &b, Value j) {
+              Value ex = expertOf(b, j);
+              SmallVector<Value> pre;
+              if (task)
+                pre.push_back(tau);
+              pre.push_back(ex);
+              Value l =
+                  dotBlock(b, d, {RowRef{x, {tok}}}, {RowRef{router, pre}})[0];
+              st(b, l, logits, {c, j});
+              st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 0), taken,
+                 {c, j});
+            });
+            SmallVector<Value> picked;
+            for (int64_t s = 0; s < k; ++s) {
+              Value j = selectBest(
+                  b, idx(b, m),
+                  [&](B &b, Value j) {
+                    return ld(b, logits, {c, j});
+                  },
+                  [&](B &b, Value j) {
+                    return ld(b, taken, {c, j});
+                  });
+              st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 1), taken,
+                 {c, j});
+              picked.push_back(j);
+            }
+            // Softmax over all allowed experts or over the k picked ones.
+            Value mx, sum;
+            SmallVector<Value> pl;
+            for (Value j : picked)
+              pl.push_back(ld(b, logits, {c, j}));
+            if (plan.softmaxFirst) {
+              mx = forAccumulate(
+                  b, idx(b, 0), idx(b, m), 1, {f32(b, -INFINITY)},
+                  [&](B &b, Value j, ValueRange acc) {
+                    return SmallVector<Value>{arith::MaximumFOp::create(
+                        b, acc[0], ld(b, logits, {c, j}))};
+                  })[0];
+              sum = forAccumulate(
+                  b, idx(b, 0), idx(b, m), 1, {f32(b, 0.0)},
+                  [&](B &b, Value j, ValueRange acc) {
+                    return SmallVector<Value>{arith::AddFOp::create(
+                        b, acc[0],
+                        exp(b, arith::SubFOp::create(b, ld(b, logits, {c, j}),
+                                                     mx)))};
+                  })[0];
+            } else {
+              mx = pl[0];
+              for (Value l : ArrayRef<Value>(pl).drop_front())
+                mx = arith::MaximumFOp::create(b, mx, l);
+              sum = f32(b, 0.0);
+              for (Value l : pl)
+                sum = arith::AddFOp::create(
+                    b, sum, exp(b, arith::SubFOp::create(b, l, mx)));
+            }
+            SmallVector<Value> w;
+            for (Value l : pl)
+              w.push_back(arith::DivFOp::create(
+                  b, exp(b, arith::SubFOp::create(b, l, mx)), sum));
+            if (plan.softmaxFirst && plan.renormalize) {
+              Value s = f32(b, 0.0);
+              for (Value v : w)
+                s = arith::AddFOp::create(b, s, v);
+              for (Value &v : w)
+                v = arith::DivFOp::create(b, v, s);
+            }
+            for (int64_t s = 0; s < k; ++s) {
+              Value at = add(b, base, idx(b, s));
+              st(b, expertOf(b, picked[s]), sel, {at});
+              st(b, w[s], wt, {at});
+            }
+          }
+        };
+        if (valid)
+          ifThen(b, valid, body);
+        else
+          body(b);
+      });
     });
   }
 
@@ -423,13 +436,16 @@ struct MoELowering {
     });
     parallelFor(b, {idx(b, e)}, [&](B &b, ValueRange iv) {
       Value ex = iv[0];
-      auto slot = [&](B &b, Value tok) { return add(b, mul(b, tok, idx(b, e)), ex); };
+      auto slot = [&](B &b, Value tok) {
+        return add(b, mul(b, tok, idx(b, e)), ex);
+      };
       forLoop(b, idx(b, 0), idx(b, plan.capacity), 1, [&](B &b, Value) {
         Value best = selectBest(
-            b, idx(b, t), [&](B &b, Value tok) { return ld(b, wt, {slot(b, tok)}); },
+            b, idx(b, t),
+            [&](B &b, Value tok) { return ld(b, wt, {slot(b, tok)}); },
             [&](B &b, Value tok) {
-              return cmp(b, arith::CmpIPredicate::sge, ld(b, sel, {slot(b, tok)}),
-                         idx(b, 0));
+              return cmp(b, arith::CmpIPredicate::sge,
+                         ld(b, sel, {slot(b, tok)}), idx(b, 0));
             });
         st(b, ex, sel, {slot(b, best)});
       });
@@ -468,8 +484,8 @@ void declareSelectorRange(Value selector, int64_t rows) {
   if (!func || arg.getOwner() != &func.getBody().front())
     return;
   int64_t lo = 0, hi = rows;
-  if (auto old = func.getArgAttrOfType<DenseI64ArrayAttr>(arg.getArgNumber(),
-                                                           kValidRangeAttrName)) {
+  if (auto old = func.getArgAttrOfType<DenseI64ArrayAttr>(
+          arg.getArgNumber(), kValidRangeAttrName)) {
     lo = std::max(lo, old[0]);
     hi = std::min(hi, old[1]);
     if (lo >= hi) // Two ops disagree on every value: keep the tighter check.
@@ -558,28 +574,28 @@ LogicalResult lowerMoE(MoEOp op) {
     ifThen(b, cmp(b, arith::CmpIPredicate::sge, ex, idx(b, 0)), [&](B &b) {
       Value n = ld(b, cnt, {ex});
       Value keep = cmp(b, arith::CmpIPredicate::slt, n, idx(b, plan->capacity));
-      st(b, arith::SelectOp::create(b, keep, add(b, n, idx(b, 1)), n), cnt, {ex});
+      st(b, arith::SelectOp::create(b, keep, add(b, n, idx(b, 1)), n), cnt,
+         {ex});
       st(b, arith::SelectOp::create(b, keep, ex, idx(b, -1)), sel, {i});
     });
   });
   st(b, idx(b, 0), off, {idx(b, 0)});
-  Value numTiles =
-      forAccumulate(
-          b, idx(b, 0), idx(b, e), 1, {idx(b, 0)},
-          [&](B &b, Value j, ValueRange acc) -> SmallVector<Value> {
-            Value lo = ld(b, off, {j});
-            Value hi = add(b, lo, ld(b, cnt, {j}));
-            st(b, hi, off, {add(b, j, idx(b, 1))});
-            st(b, lo, cursor, {j});
-            return forAccumulate(
-                b, lo, hi, kTileRows, {acc[0]},
-                [&](B &b, Value r, ValueRange n) -> SmallVector<Value> {
-                  st(b, j, tileE, {n[0]});
-                  st(b, r, tileB, {n[0]});
-                  st(b, minI(b, add(b, r, idx(b, kTileRows)), hi), tileEnd, {n[0]});
-                  return {add(b, n[0], idx(b, 1))};
-                });
-          })[0];
+  Value numTiles = forAccumulate(
+      b, idx(b, 0), idx(b, e), 1, {idx(b, 0)},
+      [&](B &b, Value j, ValueRange acc) -> SmallVector<Value> {
+        Value lo = ld(b, off, {j});
+        Value hi = add(b, lo, ld(b, cnt, {j}));
+        st(b, hi, off, {add(b, j, idx(b, 1))});
+        st(b, lo, cursor, {j});
+        return forAccumulate(
+            b, lo, hi, kTileRows, {acc[0]},
+            [&](B &b, Value r, ValueRange n) -> SmallVector<Value> {
+              st(b, j, tileE, {n[0]});
+              st(b, r, tileB, {n[0]});
+              st(b, minI(b, add(b, r, idx(b, kTileRows)), hi), tileEnd, {n[0]});
+              return {add(b, n[0], idx(b, 1))};
+            });
+      })[0];
   // Scatter rows: token order within each expert's group; slotRow maps a
   // slot back to its row (-1: not routed).
   Value rowSlot = alloc(b, {rows}, ix), slotRow = alloc(b, {tk}, ix);
@@ -603,7 +619,9 @@ LogicalResult lowerMoE(MoEOp op) {
   routed.token = [&](B &b, Value r) {
     return arith::DivUIOp::create(b, ld(b, rowSlot, {r}), idx(b, k));
   };
-  routed.weight = [&](B &b, Value r) { return ld(b, wt, {ld(b, rowSlot, {r})}); };
+  routed.weight = [&](B &b, Value r) {
+    return ld(b, wt, {ld(b, rowSlot, {r})});
+  };
   Value h = alloc(b, {rows, f}, et), p = alloc(b, {rows, d}, et);
   emitUp(b, routed, x, wUp, wGate, bUp, bGate, act, d, f, h);
   emitDown(b, routed, h, wDown, bDown, d, f, p);
@@ -622,7 +640,8 @@ LogicalResult lowerMoE(MoEOp op) {
       shared.tile = [&](B &b, Value i) -> std::array<Value, 3> {
         Value s = arith::DivUIOp::create(b, i, idx(b, tilesPer));
         Value lt = arith::RemUIOp::create(b, i, idx(b, tilesPer));
-        Value begin = add(b, mul(b, s, idx(b, t)), mul(b, lt, idx(b, kTileRows)));
+        Value begin =
+            add(b, mul(b, s, idx(b, t)), mul(b, lt, idx(b, kTileRows)));
         Value end = minI(b, add(b, begin, idx(b, kTileRows)),
                          mul(b, add(b, s, idx(b, 1)), idx(b, t)));
         return {s, begin, end};
@@ -650,12 +669,12 @@ LogicalResult lowerMoE(MoEOp op) {
     for (int64_t c0 = 0; c0 < d; c0 += kLanes) {
       int64_t lanes = std::min<int64_t>(kLanes, d - c0);
       Value mask = vector::CreateMaskOp::create(
-          b, VectorType::get({kLanes}, b.getI1Type()), ValueRange{idx(b, lanes)});
+          b, VectorType::get({kLanes}, b.getI1Type()),
+          ValueRange{idx(b, lanes)});
       Value zero = splat(b, f32(b, 0.0));
       auto load = [&](Value buf, Value row) -> Value {
-        return vector::MaskedLoadOp::create(b, vec(et), buf,
-                                            ValueRange{row, idx(b, c0)}, mask,
-                                            zero);
+        return vector::MaskedLoadOp::create(
+            b, vec(et), buf, ValueRange{row, idx(b, c0)}, mask, zero);
       };
       Value acc = zero;
       for (int64_t s = 0; s < k; ++s) {
@@ -679,8 +698,8 @@ LogicalResult lowerMoE(MoEOp op) {
         acc = ifOp.getResult(0);
       }
       for (int64_t s = 0; s < numShared; ++s)
-        acc = arith::AddFOp::create(
-            b, acc, load(q, add(b, idx(b, s * t), tok)));
+        acc =
+            arith::AddFOp::create(b, acc, load(q, add(b, idx(b, s * t), tok)));
       vector::MaskedStoreOp::create(b, y, ValueRange{tok, idx(b, c0)}, mask,
                                     acc);
     }
