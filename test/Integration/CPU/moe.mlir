@@ -32,6 +32,8 @@
 // RUN: %PYTHON %reference/check.py %t.expert_choice "(lambda r: (moe.moe(x, r, wu, wd, 'gelu'), moe.tokens_per_expert(r, 8)))(moe.expert_choice(x, wg, 2.0))" | FileCheck %s --check-prefix=CHECK2
 // RUN: tesserac %s --entry=expert_choice_nan -o %t.expert_choice_nan
 // RUN: %PYTHON %reference/check.py %t.expert_choice_nan "(lambda r: (moe.moe(x, r, wu, wd, 'gelu'), moe.tokens_per_expert(r, 8)))(moe.expert_choice(x, wg, 2.0))" --nan x=5,0 | FileCheck %s --check-prefix=CHECK2
+// RUN: tesserac %s --entry=expert_choice_ties -o %t.expert_choice_ties
+// RUN: %PYTHON %reference/check.py %t.expert_choice_ties "(lambda r: (moe.moe(x, r, wu, wd, 'gelu'), moe.tokens_per_expert(r, 8)))(moe.expert_choice(x, wg, 2.0))" --set "wg=np.zeros((8, 19))" | FileCheck %s --check-prefix=CHECK2
 // RUN: tesserac %s --entry=expert_choice_dense -o %t.expert_choice_dense
 // RUN: %PYTHON %reference/check.py %t.expert_choice_dense "(lambda r: (moe.moe(x, r, wu, wd, 'silu'), moe.tokens_per_expert(r, 3)))(moe.expert_choice(x, wg, 3.0))" | FileCheck %s --check-prefix=CHECK2
 // RUN: tesserac %s --entry=task_subsets -o %t.task_subsets
@@ -159,6 +161,13 @@ func.func @expert_choice(%x: tensor<37x19xf32> {tessera.name = "x"}, %wg: tensor
 
 // Expert choice with a NaN token: every expert picks it first (NaN ranks first), its row is NaN.
 func.func @expert_choice_nan(%x: tensor<37x19xf32> {tessera.name = "x"}, %wg: tensor<8x19xf32> {tessera.name = "wg"}, %wu: tensor<8x23x19xf32> {tessera.name = "wu"}, %wd: tensor<8x19x23xf32> {tessera.name = "wd"}) -> (tensor<37x19xf32> {tessera.name = "y"}, tensor<8xi64> {tessera.name = "n"}) {
+  %y, %n = tessera.moe %x router(%wg) experts(%wu, %wd) routing(#tessera.expert_choice<capacity_factor = 2.0>) activation(gelu)
+      : (tensor<37x19xf32>, tensor<8x19xf32>, tensor<8x23x19xf32>, tensor<8x19x23xf32>) -> (tensor<37x19xf32>, tensor<8xi64>)
+  return %y, %n : tensor<37x19xf32>, tensor<8xi64>
+}
+
+// Expert choice with a zero router: all scores tie, every expert takes tokens 0..C-1 (C = 10).
+func.func @expert_choice_ties(%x: tensor<37x19xf32> {tessera.name = "x"}, %wg: tensor<8x19xf32> {tessera.name = "wg"}, %wu: tensor<8x23x19xf32> {tessera.name = "wu"}, %wd: tensor<8x19x23xf32> {tessera.name = "wd"}) -> (tensor<37x19xf32> {tessera.name = "y"}, tensor<8xi64> {tessera.name = "n"}) {
   %y, %n = tessera.moe %x router(%wg) experts(%wu, %wd) routing(#tessera.expert_choice<capacity_factor = 2.0>) activation(gelu)
       : (tensor<37x19xf32>, tensor<8x19xf32>, tensor<8x23x19xf32>, tensor<8x19x23xf32>) -> (tensor<37x19xf32>, tensor<8xi64>)
   return %y, %n : tensor<37x19xf32>, tensor<8xi64>

@@ -9,8 +9,10 @@
 // grouped GEMMs, all on buffers of O(T·K·(d + f)) elements (K: slots per
 // token from the RoutingPlan); no [T, E, f] buffer:
 //
-//   route      scf.parallel over tokens (experts for expert choice): gate
-//              logits, softmax, top-k -> sel[T·K] (expert or -1), w[T·K]
+//   route      scf.parallel over token chunks: gate logits, softmax, top-k
+//              -> sel[T·K] (expert or -1), w[T·K]; expert choice: scores
+//              per token, then per expert a stable merge sort of its
+//              tokens by score (O(T log T)) and the first C taken
 //   histogram  one pass in token order: capacity drops, counts per expert
 //   offsets    prefix sum; row tiles of at most kTileRows rows per expert
 //   scatter    rows of each expert's group -> (token, slot)
@@ -434,20 +436,51 @@ struct MoELowering {
         st(b, idx(b, -1), sel, {at});
       }
     });
+    // Each expert sorts its tokens by score (a stable bottom-up merge sort:
+    // O(T log T), ties keep the lower token first) and takes the first C.
+    Value permA = alloc(b, {e, t}, b.getIndexType());
+    Value permB = alloc(b, {e, t}, b.getIndexType());
     parallelFor(b, {idx(b, e)}, [&](B &b, ValueRange iv) {
       Value ex = iv[0];
       auto slot = [&](B &b, Value tok) {
         return add(b, mul(b, tok, idx(b, e)), ex);
       };
-      forLoop(b, idx(b, 0), idx(b, plan.capacity), 1, [&](B &b, Value) {
-        Value best = selectBest(
-            b, idx(b, t),
-            [&](B &b, Value tok) { return ld(b, wt, {slot(b, tok)}); },
-            [&](B &b, Value tok) {
-              return cmp(b, arith::CmpIPredicate::sge,
-                         ld(b, sel, {slot(b, tok)}), idx(b, 0));
-            });
-        st(b, ex, sel, {slot(b, best)});
+      auto score = [&](B &b, Value tok) { return ld(b, wt, {slot(b, tok)}); };
+      forLoop(b, idx(b, 0), idx(b, t), 1, [&](B &b, Value i) {
+        st(b, i, permA, {ex, i});
+      });
+      Value src = permA, dst = permB;
+      for (int64_t w = 1; w < t; w *= 2) {
+        forLoop(b, idx(b, 0), idx(b, t), 2 * w, [&](B &b, Value lo) {
+          Value mid = minI(b, add(b, lo, idx(b, w)), idx(b, t));
+          Value hi = minI(b, add(b, lo, idx(b, 2 * w)), idx(b, t));
+          Value lastLeft = arith::SubIOp::create(b, mid, idx(b, 1));
+          Value lastAll = arith::SubIOp::create(b, hi, idx(b, 1));
+          forAccumulate(
+              b, lo, hi, 1, {lo, mid},
+              [&](B &b, Value p, ValueRange ij) -> SmallVector<Value> {
+                Value a = ld(b, src, {ex, minI(b, ij[0], lastLeft)});
+                Value c = ld(b, src, {ex, minI(b, ij[1], lastAll)});
+                Value leftDone = cmp(b, arith::CmpIPredicate::sge, ij[0], mid);
+                Value rightLeft = cmp(b, arith::CmpIPredicate::slt, ij[1], hi);
+                Value first = ranksBefore(
+                    b, score(b, c), score(b, a),
+                    arith::ConstantIntOp::create(b, b.getI1Type(), 1));
+                Value takeRight = arith::AndIOp::create(
+                    b, rightLeft, arith::OrIOp::create(b, leftDone, first));
+                st(b, arith::SelectOp::create(b, takeRight, c, a), dst,
+                   {ex, p});
+                Value one = idx(b, 1), zero = idx(b, 0);
+                return {add(b, ij[0],
+                            arith::SelectOp::create(b, takeRight, zero, one)),
+                        add(b, ij[1],
+                            arith::SelectOp::create(b, takeRight, one, zero))};
+              });
+        });
+        std::swap(src, dst);
+      }
+      forLoop(b, idx(b, 0), idx(b, plan.capacity), 1, [&](B &b, Value i) {
+        st(b, ex, sel, {slot(b, ld(b, src, {ex, i}))});
       });
     });
   }
