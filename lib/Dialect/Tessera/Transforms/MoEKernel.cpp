@@ -138,13 +138,15 @@ void forEachBlock(
     Value e = tile[0], begin = tile[1], end = tile[2];
     Value c0 = mul(b, iv[1], idx(b, kColChunk));
     Value c1 = minI(b, add(b, c0, idx(b, kColChunk)), idx(b, n));
-    forLoop(b, begin, end, kRowBlock, [&](B &b, Value r0) {
-      SmallVector<Value> rows = blockRows(b, r0, end), valid;
-      for (int64_t r = 0; r < kRowBlock; ++r)
-        valid.push_back(
-            cmp(b, arith::CmpIPredicate::slt, add(b, r0, idx(b, r)), end));
-      forLoop(b, c0, c1, kColBlock,
-              [&](B &b, Value col) { body(b, e, rows, valid, col); });
+    // Columns outer: a block's weight rows stay in cache across the tile.
+    forLoop(b, c0, c1, kColBlock, [&](B &b, Value col) {
+      forLoop(b, begin, end, kRowBlock, [&](B &b, Value r0) {
+        SmallVector<Value> rows = blockRows(b, r0, end), valid;
+        for (int64_t r = 0; r < kRowBlock; ++r)
+          valid.push_back(
+              cmp(b, arith::CmpIPredicate::slt, add(b, r0, idx(b, r)), end));
+        body(b, e, rows, valid, col);
+      });
     });
   });
 }
