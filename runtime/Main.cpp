@@ -241,9 +241,18 @@ uint64_t mix64(uint64_t z) {
 
 /// Fills `data` with `type.shape` values from a splitmix64 stream seeded by
 /// `seed` and the input index. Floats are uniform in [-1, 1) on a grid that
-/// is exact in the element type; integers are in [0, 16), i1 in {0, 1}.
+/// is exact in the element type; integers are in [0, 16) (in `range` when
+/// the input declares one), i1 in {0, 1}.
 Error fillRandom(const TensorType &type, uint64_t seed, size_t index,
-                 AlignedBuffer &data) {
+                 AlignedBuffer &data,
+                 std::optional<std::pair<int64_t, int64_t>> range) {
+  auto inRange = [&](uint64_t v) -> int64_t {
+    if (!range)
+      return static_cast<int64_t>(v);
+    return range->first +
+           static_cast<int64_t>(v % static_cast<uint64_t>(range->second -
+                                                          range->first));
+  };
   uint64_t numElements, byteSize;
   if (!computeSize(type.shape, getDTypeInfo(type.dtype).size, numElements,
                    &byteSize))
@@ -280,10 +289,10 @@ Error fillRandom(const TensorType &type, uint64_t seed, size_t index,
       store(i, static_cast<int8_t>(bits >> 60));
       break;
     case DType::I32:
-      store(i, static_cast<int32_t>(bits >> 60));
+      store(i, static_cast<int32_t>(inRange(bits >> 60)));
       break;
     case DType::I64:
-      store(i, static_cast<int64_t>(bits >> 60));
+      store(i, static_cast<int64_t>(inRange(bits >> 60)));
       break;
     case DType::I1:
       store(i, static_cast<uint8_t>(bits >> 63));
@@ -294,6 +303,36 @@ Error fillRandom(const TensorType &type, uint64_t seed, size_t index,
 }
 
 /// Loads every input (from --input, then --weights, then --random-inputs).
+/// Every element of integer input `spec`, read from `source`, lies in its
+/// declared range.
+Error checkRange(const TensorSpec &spec, const AlignedBuffer &data,
+                 const std::string &source) {
+  if (!spec.range)
+    return Error::success();
+  uint64_t numElements;
+  computeSize(spec.type.shape, 1, numElements);
+  for (uint64_t i = 0; i < numElements; ++i) {
+    int64_t v;
+    const char *p = static_cast<const char *>(data.data());
+    if (spec.type.dtype == DType::I64) {
+      std::memcpy(&v, p + 8 * i, 8);
+    } else if (spec.type.dtype == DType::I32) {
+      int32_t w;
+      std::memcpy(&w, p + 4 * i, 4);
+      v = w;
+    } else {
+      return Error::success();
+    }
+    if (v < spec.range->first || v >= spec.range->second)
+      return Error(source + ": tensor '" + spec.name + "': element " +
+                   std::to_string(i) +
+                   " is " + std::to_string(v) + ", outside the valid range [" +
+                   std::to_string(spec.range->first) + ", " +
+                   std::to_string(spec.range->second) + ")");
+  }
+  return Error::success();
+}
+
 Error loadInputs(const Options &options, const Signature &signature,
                  std::vector<AlignedBuffer> &buffers) {
   std::optional<SafeTensorsFile> weights;
@@ -313,13 +352,19 @@ Error loadInputs(const Options &options, const Signature &signature,
       if (Error err = weights->load(spec.name, spec.type, buffers[i]))
         return err;
     } else if (options.randomInputs) {
-      if (Error err = fillRandom(spec.type, options.seed, i, buffers[i]))
+      if (Error err = fillRandom(spec.type, options.seed, i, buffers[i],
+                                 spec.range))
         return Error("input '" + spec.name + "': " + err.message());
     } else {
       return Error("input '" + spec.name +
                    "' not provided (use --input, --weights or "
                    "--random-inputs)");
     }
+    std::string source = given != options.inputs.end() ? given->second
+                         : weights ? *options.weights
+                                   : std::string("--random-inputs");
+    if (Error err = checkRange(spec, buffers[i], source))
+      return err;
   }
   return Error::success();
 }

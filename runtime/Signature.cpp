@@ -98,6 +98,19 @@ Error tessera::runtime::parseSignature(std::string_view text,
     bool isInput = words[0] == "input";
     if (!isInput && words[0] != "output")
       continue;
+    // An optional last word `range=LO,HI` (inputs only, 0 <= LO < HI).
+    std::optional<std::pair<int64_t, int64_t>> range;
+    if (isInput && words.size() >= 4 && words.back().substr(0, 6) == "range=") {
+      std::string_view r = words.back().substr(6);
+      size_t comma = r.find(',');
+      int64_t lo, hi;
+      if (comma == std::string_view::npos ||
+          !parseNonNegativeInt(r.substr(0, comma), lo) ||
+          !parseNonNegativeInt(r.substr(comma + 1), hi) || lo >= hi)
+        return fail("invalid range '" + std::string(words.back()) + "'");
+      range = {lo, hi};
+      words.pop_back();
+    }
     if (words.size() != 3 && words.size() != 4)
       return fail("expected '" + std::string(words[0]) + " NAME DTYPE DIMS'");
     if (!isValidTensorName(words[1]))
@@ -110,6 +123,7 @@ Error tessera::runtime::parseSignature(std::string_view text,
     if (!dtype)
       return fail("unknown dtype " + quoteForMessage(words[2]));
     spec.type.dtype = *dtype;
+    spec.range = range;
     if (words.size() == 4 && !parseDims(words[3], spec.type.shape))
       return fail("invalid dimensions " + quoteForMessage(words[3]));
     uint64_t numElements;

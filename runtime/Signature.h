@@ -9,6 +9,7 @@
 //   entry main
 //   input x f32 2,256,384
 //   input s f32
+//   input task i64 2 range=0,3
 //   output result0 f32 2,256,384
 //
 //===----------------------------------------------------------------------===//
@@ -24,6 +25,8 @@ namespace tessera::runtime {
 struct TensorSpec {
   std::string name;
   TensorType type;
+  /// Integer inputs only: every element must lie in [first, second).
+  std::optional<std::pair<int64_t, int64_t>> range;
 };
 
 /// The inputs and outputs of the compiled entry function.

@@ -71,6 +71,7 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
                                              const PipelineOptions &) {
   pm.addPass(createTesseraFlashAttentionPass());
   pm.addPass(createTesseraTileLinearPass());
+  pm.addPass(createTesseraLowerMoEPass());
   pm.addPass(createConvertTesseraToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());

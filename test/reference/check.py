@@ -25,6 +25,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import moe  # noqa: E402
 import ops  # noqa: E402
 
 DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64,
@@ -67,7 +68,7 @@ def main():
     default = tuple(float(v) for v in a.default_range.split(","))
     rng = np.random.default_rng(a.seed)
     inputs, outputs = signature(a.exe)
-    env = {"ops": ops, "np": np, "I": {}}
+    env = {"ops": ops, "moe": moe, "np": np, "I": {}}
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [a.exe, "--output", tmp, "--threads", str(a.threads)]
         fixed = dict(f.split("=", 1) for f in a.set)

@@ -25,7 +25,7 @@ func.func @negative_attention(%q: tensor<1x1x4x16xf32>) -> tensor<1x1x4x16xf32> 
 // -----
 
 func.func @negative_moe(%x: tensor<4x8xf32>, %wg: tensor<2x8xf32>, %wu: tensor<2x16x8xf32>, %wd: tensor<2x8x16xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{'tessera.moe' op is not lowered yet: the grouped mixture-of-experts lowering is not implemented}}
+  // expected-error @+1 {{'tessera.moe' op is lowered by tessera-lower-moe, which must run before convert-tessera-to-linalg}}
   %0 = tessera.moe %x router(%wg) experts(%wu, %wd) routing(#tessera.token_choice<k = 1>) activation(gelu) : (tensor<4x8xf32>, tensor<2x8xf32>, tensor<2x16x8xf32>, tensor<2x8x16xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }

@@ -97,3 +97,17 @@ func.func @huge(%x: tensor<4611686018427387904x2xf32>) -> tensor<461168601842738
   %0 = tessera.silu %x : tensor<4611686018427387904x2xf32>
   return %0 : tensor<4611686018427387904x2xf32>
 }
+
+// -----
+
+// expected-error @+1 {{'tessera.valid_range' of argument #0 must be array<i64: lo, hi> with lo < hi}}
+func.func @range_empty(%t: tensor<2xi64> {tessera.valid_range = array<i64: 3, 3>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'tessera.valid_range' of argument #0 needs an integer tensor argument}}
+func.func @range_on_float(%t: tensor<2xf32> {tessera.valid_range = array<i64: 0, 3>}) {
+  return
+}

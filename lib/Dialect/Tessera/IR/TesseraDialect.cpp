@@ -113,6 +113,22 @@ LogicalResult TesseraDialect::verifyRegionArgAttribute(Operation *op,
                                                        unsigned regionIndex,
                                                        unsigned argIndex,
                                                        NamedAttribute attr) {
+  if (attr.getName() == kValidRangeAttrName) {
+    auto range = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!range || range.size() != 2 || range[0] >= range[1])
+      return op->emitError() << "'" << kValidRangeAttrName << "' of argument #"
+                             << argIndex
+                             << " must be array<i64: lo, hi> with lo < hi";
+    auto func = dyn_cast<FunctionOpInterface>(op);
+    auto tensor =
+        func ? dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex])
+             : RankedTensorType();
+    if (!tensor || !tensor.getElementType().isSignlessInteger() ||
+        tensor.getElementType().getIntOrFloatBitWidth() < 8)
+      return op->emitError() << "'" << kValidRangeAttrName << "' of argument #"
+                             << argIndex << " needs an integer tensor argument";
+    return success();
+  }
   return verifyNameAttr(op, /*isResult=*/false, argIndex, attr);
 }
 

@@ -66,7 +66,8 @@ struct TesseraExportEntryPass
   /// runtime cannot feed.
   LogicalResult addLine(func::FuncOp func, llvm::raw_ostream &os,
                         StringRef kind, StringRef name, Type type,
-                        llvm::StringSet<> &seen) {
+                        llvm::StringSet<> &seen,
+                        DenseI64ArrayAttr range = {}) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor || !tensor.hasStaticShape())
       return func.emitError() << "entry " << kind << " '" << name
@@ -89,6 +90,8 @@ struct TesseraExportEntryPass
                               << "' is used twice";
     os << kind << ' ' << name << ' ' << dtype << ' ';
     llvm::interleave(tensor.getShape(), os, ",");
+    if (range)
+      os << " range=" << range[0] << ',' << range[1];
     os << '\n';
     return success();
   }
@@ -131,7 +134,9 @@ struct TesseraExportEntryPass
     llvm::StringSet<> seen;
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
       if (failed(addLine(func, os, "input", nameOf(func.getArgAttrDict(i), "arg", i),
-                         type, seen)))
+                         type, seen,
+                         func.getArgAttrOfType<DenseI64ArrayAttr>(
+                             i, kValidRangeAttrName))))
         return signalPassFailure();
     for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
       if (failed(addLine(func, os, "output",
@@ -144,8 +149,10 @@ struct TesseraExportEntryPass
     // Other functions become private: only the entry is exported (and none
     // may clash with the runtime's `main`); symbol-dce drops the unused ones.
     for (auto f : module.getOps<func::FuncOp>()) {
-      for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
+      for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i) {
         f.removeArgAttr(i, kNameAttr);
+        f.removeArgAttr(i, kValidRangeAttrName);
+      }
       for (unsigned i = 0, e = f.getNumResults(); i < e; ++i)
         f.removeResultAttr(i, StringAttr::get(&getContext(), kNameAttr));
       if (f != func && !f.isExternal())

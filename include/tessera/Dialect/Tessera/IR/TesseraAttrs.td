@@ -270,7 +270,8 @@ def Tessera_TaskConditionedRoutingAttr
 
     A task id outside [0, tasks) routes its tokens to no routed expert
     (they get only the shared experts, or zero): never an out-of-bounds
-    read. Capacity, when given, counts assignments over the whole input
+    read. As an entry argument, such a value is
+    rejected by the executable before any compute (see `tessera.moe`). Capacity, when given, counts assignments over the whole input
     in token order, across tasks.
   }];
   let parameters = (ins "int64_t":$tasks,
@@ -295,7 +296,8 @@ def Tessera_CategoryConditionedRoutingAttr
     Union-of-Experts style models.
 
     A category outside [0, categories) routes its tokens to no routed
-    expert (only shared experts, or zero). The op's `capacity_factor` is
+    expert (only shared experts, or zero). As an entry argument, such a value is
+    rejected by the executable before any compute (see `tessera.moe`). The op's `capacity_factor` is
     rejected with this mode (no token is ever dropped).
   }];
   let parameters = (ins "int64_t":$categories,

@@ -18,6 +18,11 @@ namespace mlir::tessera {
 
 /// The argument/result attribute naming an entry tensor.
 inline constexpr llvm::StringLiteral kTensorNameAttrName = "tessera.name";
+/// The argument attribute `tessera.valid_range = array<i64: lo, hi>` on an
+/// integer entry tensor: every element must lie in [lo, hi). The runtime
+/// checks it with the other inputs, before any compute (exit status 2).
+inline constexpr llvm::StringLiteral kValidRangeAttrName =
+    "tessera.valid_range";
 /// Longest tensor (and entry function) name, in bytes; with `.npy` appended
 /// it still fits a file name.
 inline constexpr size_t kMaxTensorNameLength = 200;

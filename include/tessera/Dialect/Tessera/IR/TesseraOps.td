@@ -577,7 +577,11 @@ def Tessera_MoEOp : Tessera_Op<"moe", [Pure, AttrSizedOperandSegments]> {
 
     Selector operands (`task`, `category`) are i32 or i64 tensors of shape
     [] (one value for the whole input) or [B] (one per sample; B = 1 for a
-    [T, d] input). Out-of-range values select no routed expert.
+    [T, d] input). When the selector is an argument of the entry function,
+    the CPU lowering marks it `tessera.valid_range = array<i64: 0, n>` and
+    the executable rejects an out-of-range value before any compute (exit
+    status 2, one line naming the input); a selector computed inside the
+    model with an out-of-range value selects no routed expert.
 
     Shared experts (DeepSeek-MoE's always-on experts): `shared(%su, %sd)`
     with S experts of hidden size fs, W_up_shared [S, fs, d] and
@@ -599,8 +603,12 @@ def Tessera_MoEOp : Tessera_Op<"moe", [Pure, AttrSizedOperandSegments]> {
     op) and the routed-token buffer of the grouped lowering (T·K rows of
     max(f, d) elements, K the routing's slots per token) must too.
 
-    The CPU lowering does not exist yet: `convert-tessera-to-linalg`
-    rejects the op with a diagnostic. The NumPy reference
+    CPU lowering (`tessera-lower-moe`, static shapes, f32): routing,
+    a counting sort of the routed rows by expert and two grouped GEMMs
+    over the run-time row groups (activation in the up-projection's
+    epilogue, routing weight in the down-projection's), with no [T, E, f]
+    buffer and results independent of the thread count; other element
+    types are rejected with a diagnostic. The NumPy reference
     (`test/reference/moe.py`) defines the semantics executably.
 
     References: GShard (Lepikhin et al. 2021), Switch Transformer (Fedus

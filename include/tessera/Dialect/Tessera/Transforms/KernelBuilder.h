@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -91,6 +92,105 @@ inline Value toBuffer(ImplicitLocOpBuilder &b, Value t) {
   return bufferization::ToBufferOp::create(
       b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
       /*read_only=*/true);
+}
+
+/// `if (cond) { fn }` without results.
+inline void ifThen(ImplicitLocOpBuilder &b, Value cond,
+                   function_ref<void(ImplicitLocOpBuilder &)> fn) {
+  auto op = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+  ImplicitLocOpBuilder nb =
+      ImplicitLocOpBuilder::atBlockBegin(b.getLoc(), op.thenBlock());
+  nb.setInsertionPoint(op.thenBlock()->getTerminator());
+  fn(nb);
+}
+
+/// `for iv in [lb, ub) step s` carrying `init`; `fn` returns the next values.
+inline SmallVector<Value>
+forAccumulate(ImplicitLocOpBuilder &b, Value lb, Value ub, int64_t step,
+              ValueRange init,
+              function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value,
+                                              ValueRange)>
+                  fn) {
+  auto loop = scf::ForOp::create(
+      b, lb, ub, idx(b, step), init,
+      [&](OpBuilder &nb, Location l, Value iv, ValueRange acc) {
+        ImplicitLocOpBuilder ib(l, nb);
+        scf::YieldOp::create(ib, fn(ib, iv, acc));
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// `scf.parallel` over [0, ub_i) (becomes an OpenMP loop).
+inline void
+parallelFor(ImplicitLocOpBuilder &b, ValueRange ubs,
+            function_ref<void(ImplicitLocOpBuilder &, ValueRange)> fn) {
+  SmallVector<Value> lbs(ubs.size(), idx(b, 0)), steps(ubs.size(), idx(b, 1));
+  auto par = scf::ParallelOp::create(b, lbs, ubs, steps);
+  ImplicitLocOpBuilder pb =
+      ImplicitLocOpBuilder::atBlockBegin(b.getLoc(), par.getBody());
+  pb.setInsertionPoint(par.getBody()->getTerminator());
+  fn(pb, par.getInductionVars());
+}
+
+/// A row of a buffer: `buf[prefix..., k]` for k along the last dimension.
+struct RowRef {
+  Value buf;
+  SmallVector<Value> prefix;
+};
+
+/// The register-blocked dot-product microkernel: for every (r, c),
+/// Σ_k a[r][k] · w[c][k] over k in [0, len), with one kLanes-wide
+/// accumulator per pair kept in registers, a masked tail for len not a
+/// multiple of kLanes, and one horizontal add each at the end. Both operands
+/// are read along their contiguous last dimension, so weights in the
+/// PyTorch [out, in] layout need no transposed copy. Result r·|w| + c.
+inline SmallVector<Value> dotBlock(ImplicitLocOpBuilder &b, int64_t len,
+                                   ArrayRef<RowRef> a, ArrayRef<RowRef> w) {
+  Type et = b.getF32Type();
+  VectorType vt = vec(et);
+  Value zero = splat(b, f32(b, 0.0));
+  SmallVector<Value> init(a.size() * w.size(), zero);
+  auto at = [](const RowRef &row, Value k) {
+    SmallVector<Value> i(row.prefix);
+    i.push_back(k);
+    return i;
+  };
+  auto step = [&](ImplicitLocOpBuilder &ib, ValueRange acc,
+                  function_ref<Value(const RowRef &)> load) {
+    SmallVector<Value> wv, next;
+    for (const RowRef &row : w)
+      wv.push_back(load(row));
+    for (const RowRef &row : a) {
+      Value av = load(row);
+      for (Value x : wv)
+        next.push_back(
+            vector::FMAOp::create(ib, av, x, acc[next.size()]));
+    }
+    return next;
+  };
+  int64_t full = len / kLanes * kLanes;
+  SmallVector<Value> acc = forAccumulate(
+      b, idx(b, 0), idx(b, full), kLanes, init,
+      [&](ImplicitLocOpBuilder &ib, Value k, ValueRange acc) {
+        return step(ib, acc, [&](const RowRef &row) -> Value {
+          return vector::LoadOp::create(ib, vt, row.buf, at(row, k));
+        });
+      });
+  if (len % kLanes) {
+    Value k = idx(b, full);
+    Value mask = vector::CreateMaskOp::create(
+        b, VectorType::get({kLanes}, b.getI1Type()),
+        ValueRange{idx(b, len % kLanes)});
+    acc = step(b, acc, [&](const RowRef &row) -> Value {
+      return vector::MaskedLoadOp::create(b, vt, row.buf, at(row, k), mask,
+                                          zero);
+    });
+  }
+  SmallVector<Value> out;
+  for (Value v : acc)
+    out.push_back(
+        vector::ReductionOp::create(b, vector::CombiningKind::ADD, v));
+  return out;
 }
 
 } // namespace mlir::tessera::kernel

@@ -142,6 +142,34 @@ def TesseraTileLinearPass : Pass<"tessera-tile-linear", "::mlir::ModuleOp"> {
   ];
 }
 
+def TesseraLowerMoEPass : Pass<"tessera-lower-moe", "::mlir::ModuleOp"> {
+  let summary = "Lower tessera.moe to routing, a counting sort and grouped GEMMs";
+  let description = [{
+    Rewrites every statically shaped f32 `tessera.moe` into: a routing pass
+    over the tokens (gate logits, softmax, top-k; expert choice; task or
+    category tables) producing K (expert, weight) slots per token; capacity
+    drops and a per-expert histogram in token order; a prefix sum and a
+    scatter of the routed rows into per-expert groups; a grouped
+    up-projection (bias and activation, or SwiGLU, in its epilogue) and a
+    grouped down-projection (bias and routing weight in its epilogue, one
+    partial output row per routed row), each an `scf.parallel` over (row
+    tile, column chunk) whose tiles come from the run-time offsets, so an
+    expert with no token is never read; and a combine that sums each
+    token's slots in slot order, plus the shared experts (the same grouped
+    kernels, one group of all tokens per shared expert). Extra memory is
+    O(R·(d + f)) for R = min(T·K, E·C) routed rows, plus the T·K routing
+    slots; results do not depend on the thread count.
+    Other `tessera.moe` ops are left to `convert-tessera-to-linalg`, which
+    reports them.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 def TesseraMemRefCopyToLinalgPass : Pass<"tessera-memref-copy-to-linalg"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{
