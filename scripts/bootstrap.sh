@@ -27,14 +27,19 @@ fi
 export PATH="/usr/bin:$PATH"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.ccache}"
 
-if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-  cmake -G Ninja -S "$ROOT" -B "$BUILD_DIR" \
+# Configures build directory $1 (once) with the project's toolchain; further
+# arguments are extra CMake options (scripts/sanitize.sh adds the sanitizers).
+tessera_configure() {
+  local dir=$1; shift
+  [ -f "$dir/build.ninja" ] && return 0
+  cmake -G Ninja -S "$ROOT" -B "$dir" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit -DLLVM_LIT_ARGS=-sv \
-    >/dev/null
-fi
+    "$@" >/dev/null
+}
+tessera_configure "$BUILD_DIR"
 cmake --build "$BUILD_DIR" -- -j"$(nproc)" | grep -vE '^\[[0-9]+/[0-9]+\]' || true
 test -x "$BUILD_DIR/bin/tesserac"

@@ -9,14 +9,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/bootstrap.sh"
 ASAN_DIR="${SANITIZE_BUILD_DIR:-$ROOT/build-asan}"
 SANITIZERS="${SANITIZERS:-address,undefined}"
-if [ ! -f "$ASAN_DIR/build.ninja" ]; then
-  cmake -G Ninja -S "$ROOT" -B "$ASAN_DIR" \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit -DLLVM_LIT_ARGS=-sv \
-    -DTESSERA_SANITIZE="$SANITIZERS" >/dev/null
-fi
+tessera_configure "$ASAN_DIR" -DTESSERA_SANITIZE="$SANITIZERS"
 cmake --build "$ASAN_DIR" -- -j"$(nproc)" | grep -vE '^\[[0-9]+/[0-9]+\]' || true
 cmake --build "$ASAN_DIR" --target check-tessera
