@@ -1,6 +1,7 @@
 // Every example model compiles, runs on seeded random inputs and produces
 // finite outputs of the documented shapes. (Numerics of each op and of the
-// DiT block are checked against NumPy in Integration/CPU.)
+// DiT block are checked against NumPy in Integration/CPU; the MoE example
+// blocks are compiled, run and checked in Integration/CPU/moe-examples.mlir.)
 // RUN: tesserac %S/../../examples/gqa_decoder.mlir -o %t.gqa
 // RUN: %t.gqa --random-inputs --seed 0 | FileCheck %s --check-prefix=CHECK-GQA
 // RUN: tesserac %S/../../examples/informer_encoder.mlir -o %t.informer

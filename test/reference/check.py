@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Runs a tesserac-built executable on seeded random inputs and compares its
-outputs against an independent NumPy float64 reference (ops.py).
+outputs against an independent NumPy float64 reference (ops.py, moe.py,
+models.py).
 
   check.py EXE "EXPR" [--range NAME=LO,HI]... [--set NAME=PYEXPR]... [--default-range LO,HI]
            [--nan NAME=INDEX]... [--exec PYSTMT]... [--seed N] [--threads N]
 
 EXPR is a Python expression over the entry's input names (as float64 arrays;
-all inputs are also in the dict `I`) and `ops`; it evaluates to the reference output (or a tuple, one per
+all inputs are also in the dict `I`) and the modules `ops`, `moe` and
+`models`; it evaluates to the reference output (or a tuple, one per
 output). --nan NAME=INDEX sets the entries INDEX (a Python index expression,
 e.g. `0,1,5` for a row) of input NAME to NaN after drawing it; --exec
 statements run after that, with each input bound to its name (e.g.
@@ -25,6 +27,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import models  # noqa: E402
 import moe  # noqa: E402
 import ops  # noqa: E402
 
@@ -68,7 +71,7 @@ def main():
     default = tuple(float(v) for v in a.default_range.split(","))
     rng = np.random.default_rng(a.seed)
     inputs, outputs = signature(a.exe)
-    env = {"ops": ops, "moe": moe, "np": np, "I": {}}
+    env = {"ops": ops, "moe": moe, "models": models, "np": np, "I": {}}
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [a.exe, "--output", tmp, "--threads", str(a.threads)]
         fixed = dict(f.split("=", 1) for f in a.set)
