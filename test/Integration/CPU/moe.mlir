@@ -45,6 +45,11 @@
 // RUN: tesserac %s --entry=category_pairs -o %t.category_pairs
 // RUN: %PYTHON %reference/check.py %t.category_pairs "moe.moe(x, moe.category_conditioned(30, [i // 15 for i in range(30)], category, 3, [0, 1, 1, 2, 2, 0]), wu, wd, 'gelu')" --set "category=[2, 0]" | FileCheck %s --check-prefix=CHECK
 
+// RUN: tesserac %s --entry=wide_many_slots -o %t.wide_many_slots
+// RUN: %PYTHON %reference/check.py %t.wide_many_slots "(lambda r: (moe.moe(x, r, wu, wd, 'silu', shared_up=su, shared_down=sd), moe.tokens_per_expert(r, 10)))(moe.token_choice(x, wg, 10, 'softmax_then_topk', True, None))" | FileCheck %s --check-prefix=CHECK2
+// RUN: tesserac %s --entry=expert_choice_wide -o %t.expert_choice_wide
+// RUN: %PYTHON %reference/check.py %t.expert_choice_wide "(lambda r: (moe.moe(x, r, wu, wd, 'gelu'), moe.tokens_per_expert(r, 12)))(moe.expert_choice(x, wg, 1.5))" | FileCheck %s --check-prefix=CHECK2
+
 // Determinism: 1 and 2 threads give bit-identical outputs.
 // RUN: rm -rf %t.d1 %t.d2 && mkdir -p %t.d1 %t.d2
 // RUN: %t.mixtral --random-inputs --seed 3 --threads 1 --output %t.d1/mixtral
@@ -206,4 +211,19 @@ func.func @category_pairs(%x: tensor<2x15x19xf32> {tessera.name = "x"}, %wu: ten
   %y = tessera.moe %x experts(%wu, %wd) category(%category) routing(#tessera.category_conditioned<categories = 3, experts = [0, 1, 1, 2, 2, 0]>) activation(gelu)
       : (tensor<2x15x19xf32>, tensor<3x23x19xf32>, tensor<3x19x23xf32>, tensor<2xi32>) -> (tensor<2x15x19xf32>)
   return %y : tensor<2x15x19xf32>
+}
+
+// Beyond the unrolling limits (8 vectors, 8 slots): d = 150 columns, k = E =
+// 10 slots, S = 9 shared experts, so the combine loops over all three.
+func.func @wide_many_slots(%x: tensor<20x150xf32> {tessera.name = "x"}, %wg: tensor<10x150xf32> {tessera.name = "wg"}, %wu: tensor<10x24x150xf32> {tessera.name = "wu"}, %wd: tensor<10x150x24xf32> {tessera.name = "wd"}, %su: tensor<9x6x150xf32> {tessera.name = "su"}, %sd: tensor<9x150x6xf32> {tessera.name = "sd"}) -> (tensor<20x150xf32> {tessera.name = "y"}, tensor<10xi64> {tessera.name = "n"}) {
+  %y, %n = tessera.moe %x router(%wg) experts(%wu, %wd) shared(%su, %sd) routing(#tessera.token_choice<k = 10, renormalize = true>) activation(silu)
+      : (tensor<20x150xf32>, tensor<10x150xf32>, tensor<10x24x150xf32>, tensor<10x150x24xf32>, tensor<9x6x150xf32>, tensor<9x150x6xf32>) -> (tensor<20x150xf32>, tensor<10xi64>)
+  return %y, %n : tensor<20x150xf32>, tensor<10xi64>
+}
+
+// Expert choice with E = 12 and d = 150: C = ceil(1.5·30/12) = 4.
+func.func @expert_choice_wide(%x: tensor<30x150xf32> {tessera.name = "x"}, %wg: tensor<12x150xf32> {tessera.name = "wg"}, %wu: tensor<12x8x150xf32> {tessera.name = "wu"}, %wd: tensor<12x150x8xf32> {tessera.name = "wd"}) -> (tensor<30x150xf32> {tessera.name = "y"}, tensor<12xi64> {tessera.name = "n"}) {
+  %y, %n = tessera.moe %x router(%wg) experts(%wu, %wd) routing(#tessera.expert_choice<capacity_factor = 1.5>) activation(gelu)
+      : (tensor<30x150xf32>, tensor<12x150xf32>, tensor<12x8x150xf32>, tensor<12x150x8xf32>) -> (tensor<30x150xf32>, tensor<12xi64>)
+  return %y, %n : tensor<30x150xf32>, tensor<12xi64>
 }

@@ -88,8 +88,6 @@ constexpr int64_t kMaxTileQ = 512;
 /// size) and entries.
 constexpr int64_t kMaxClassifyWork = int64_t(1) << 22;
 constexpr int64_t kMaxTableEntries = int64_t(1) << 20;
-/// Loops over Dv are unrolled up to this many vectors, scf.for beyond.
-constexpr int64_t kMaxUnrolledVectors = 8;
 /// Run-time q_offset is clamped to ±kMaxQueryShift: with sequences of at
 /// most kMaxDim, every position stays below 2^62 in magnitude and mask
 /// predicates on differences of positions cannot wrap.
@@ -100,17 +98,6 @@ constexpr int32_t kMaskedBits = static_cast<int32_t>(0x80000000u);
 /// ceil(a / b) for a >= 0, b > 0, without forming a + b - 1.
 int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
-/// Calls `fn` for e = 0, kLanes, ... below `n`: unrolled for a few vectors,
-/// an scf.for beyond (so compile time does not grow with Dv).
-void forEachVector(ImplicitLocOpBuilder &b, int64_t n,
-                   function_ref<void(ImplicitLocOpBuilder &, Value)> fn) {
-  if (n / kLanes <= kMaxUnrolledVectors) {
-    for (int64_t e = 0; e < n; e += kLanes)
-      fn(b, idx(b, e));
-    return;
-  }
-  forLoop(b, idx(b, 0), idx(b, n), kLanes, fn);
-}
 
 /// Static description of one lowering.
 struct Plan {

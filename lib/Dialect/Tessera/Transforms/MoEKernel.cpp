@@ -314,96 +314,97 @@ struct MoELowering {
       Value t1 = minI(b, add(b, t0, idx(b, kRouteChunk)), idx(b, t));
       forLoop(b, t0, t1, 1, [&](B &b, Value tok) {
         Value base = mul(b, tok, idx(b, k));
-        for (int64_t s = 0; s < k; ++s) {
-          st(b, idx(b, -1), sel, {add(b, base, idx(b, s))});
-          st(b, f32(b, 0.0), wt, {add(b, base, idx(b, s))});
-        }
+        // Loops over the k slots (not unrolled): compile time and code size
+        // do not grow with k.
+        auto slot = [&](B &b, Value s) { return add(b, base, s); };
+        forLoop(b, idx(b, 0), idx(b, k), 1, [&](B &b, Value s) {
+          st(b, idx(b, -1), sel, {slot(b, s)});
+          st(b, f32(b, 0.0), wt, {slot(b, s)});
+        });
         Value tau, valid;
         if (task)
           std::tie(tau, valid) = selector(
               b, task, tok,
               cast<TaskConditionedRoutingAttr>(op.getRouting()).getTasks());
         auto body = [&](B &b) {
-          {
-            Value logits = logitsAll, taken = takenAll, c = civ[0];
-            auto expertOf = [&](B &b, Value j) -> Value {
-              if (!table)
-                return j;
-              Value v = ld(b, table, {add(b, mul(b, tau, idx(b, m)), j)});
-              return arith::IndexCastOp::create(b, b.getIndexType(), v);
-            };
-            forLoop(b, idx(b, 0), idx(b, m), 1, [&](B &b, Value j) {
-              Value ex = expertOf(b, j);
-              SmallVector<Value> pre;
-              if (task)
-                pre.push_back(tau);
-              pre.push_back(ex);
-              Value l =
-                  dotBlock(b, d, {RowRef{x, {tok}}}, {RowRef{router, pre}})[0];
-              st(b, l, logits, {c, j});
-              st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 0), taken,
-                 {c, j});
+          Value logits = logitsAll, taken = takenAll, c = civ[0];
+          auto expertOf = [&](B &b, Value j) -> Value {
+            if (!table)
+              return j;
+            Value v = ld(b, table, {add(b, mul(b, tau, idx(b, m)), j)});
+            return arith::IndexCastOp::create(b, b.getIndexType(), v);
+          };
+          forLoop(b, idx(b, 0), idx(b, m), 1, [&](B &b, Value j) {
+            Value ex = expertOf(b, j);
+            SmallVector<Value> pre;
+            if (task)
+              pre.push_back(tau);
+            pre.push_back(ex);
+            Value l =
+                dotBlock(b, d, {RowRef{x, {tok}}}, {RowRef{router, pre}})[0];
+            st(b, l, logits, {c, j});
+            st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 0), taken,
+               {c, j});
+          });
+          // Slot s first holds the picked candidate's index in the allowed
+          // list; the expert index replaces it at the end.
+          auto pickedLogit = [&](B &b, Value s) {
+            return ld(b, logits, {c, ld(b, sel, {slot(b, s)})});
+          };
+          forLoop(b, idx(b, 0), idx(b, k), 1, [&](B &b, Value s) {
+            Value j = selectBest(
+                b, idx(b, m),
+                [&](B &b, Value j) {
+                  return ld(b, logits, {c, j});
+                },
+                [&](B &b, Value j) {
+                  return ld(b, taken, {c, j});
+                });
+            st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 1), taken,
+               {c, j});
+            st(b, j, sel, {slot(b, s)});
+          });
+          // Softmax over all allowed experts or over the k picked ones.
+          Value n = idx(b, plan.softmaxFirst ? m : k);
+          auto logit = [&](B &b, Value j) -> Value {
+            return plan.softmaxFirst ? ld(b, logits, {c, j})
+                                     : pickedLogit(b, j);
+          };
+          Value mx = forAccumulate(
+              b, idx(b, 0), n, 1, {f32(b, -INFINITY)},
+              [&](B &b, Value j, ValueRange acc) {
+                return SmallVector<Value>{
+                    arith::MaximumFOp::create(b, acc[0], logit(b, j))};
+              })[0];
+          Value sum = forAccumulate(
+              b, idx(b, 0), n, 1, {f32(b, 0.0)},
+              [&](B &b, Value j, ValueRange acc) {
+                return SmallVector<Value>{arith::AddFOp::create(
+                    b, acc[0],
+                    exp(b, arith::SubFOp::create(b, logit(b, j), mx)))};
+              })[0];
+          forLoop(b, idx(b, 0), idx(b, k), 1, [&](B &b, Value s) {
+            st(b,
+               arith::DivFOp::create(
+                   b, exp(b, arith::SubFOp::create(b, pickedLogit(b, s), mx)),
+                   sum),
+               wt, {slot(b, s)});
+          });
+          if (plan.softmaxFirst && plan.renormalize) {
+            Value total =
+                forAccumulate(b, idx(b, 0), idx(b, k), 1, {f32(b, 0.0)},
+                              [&](B &b, Value s, ValueRange acc) {
+                                return SmallVector<Value>{arith::AddFOp::create(
+                                    b, acc[0], ld(b, wt, {slot(b, s)}))};
+                              })[0];
+            forLoop(b, idx(b, 0), idx(b, k), 1, [&](B &b, Value s) {
+              st(b, arith::DivFOp::create(b, ld(b, wt, {slot(b, s)}), total),
+                 wt, {slot(b, s)});
             });
-            SmallVector<Value> picked;
-            for (int64_t s = 0; s < k; ++s) {
-              Value j = selectBest(
-                  b, idx(b, m),
-                  [&](B &b, Value j) {
-                    return ld(b, logits, {c, j});
-                  },
-                  [&](B &b, Value j) {
-                    return ld(b, taken, {c, j});
-                  });
-              st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 1), taken,
-                 {c, j});
-              picked.push_back(j);
-            }
-            // Softmax over all allowed experts or over the k picked ones.
-            Value mx, sum;
-            SmallVector<Value> pl;
-            for (Value j : picked)
-              pl.push_back(ld(b, logits, {c, j}));
-            if (plan.softmaxFirst) {
-              mx = forAccumulate(
-                  b, idx(b, 0), idx(b, m), 1, {f32(b, -INFINITY)},
-                  [&](B &b, Value j, ValueRange acc) {
-                    return SmallVector<Value>{arith::MaximumFOp::create(
-                        b, acc[0], ld(b, logits, {c, j}))};
-                  })[0];
-              sum = forAccumulate(
-                  b, idx(b, 0), idx(b, m), 1, {f32(b, 0.0)},
-                  [&](B &b, Value j, ValueRange acc) {
-                    return SmallVector<Value>{arith::AddFOp::create(
-                        b, acc[0],
-                        exp(b, arith::SubFOp::create(b, ld(b, logits, {c, j}),
-                                                     mx)))};
-                  })[0];
-            } else {
-              mx = pl[0];
-              for (Value l : ArrayRef<Value>(pl).drop_front())
-                mx = arith::MaximumFOp::create(b, mx, l);
-              sum = f32(b, 0.0);
-              for (Value l : pl)
-                sum = arith::AddFOp::create(
-                    b, sum, exp(b, arith::SubFOp::create(b, l, mx)));
-            }
-            SmallVector<Value> w;
-            for (Value l : pl)
-              w.push_back(arith::DivFOp::create(
-                  b, exp(b, arith::SubFOp::create(b, l, mx)), sum));
-            if (plan.softmaxFirst && plan.renormalize) {
-              Value s = f32(b, 0.0);
-              for (Value v : w)
-                s = arith::AddFOp::create(b, s, v);
-              for (Value &v : w)
-                v = arith::DivFOp::create(b, v, s);
-            }
-            for (int64_t s = 0; s < k; ++s) {
-              Value at = add(b, base, idx(b, s));
-              st(b, expertOf(b, picked[s]), sel, {at});
-              st(b, w[s], wt, {at});
-            }
           }
+          forLoop(b, idx(b, 0), idx(b, k), 1, [&](B &b, Value s) {
+            st(b, expertOf(b, ld(b, sel, {slot(b, s)})), sel, {slot(b, s)});
+          });
         };
         if (valid)
           ifThen(b, valid, body);
@@ -416,27 +417,35 @@ struct MoELowering {
   /// Expert choice: scores S = softmax(x·W_gᵀ) in wt [T, E]; each expert
   /// marks its top-C tokens in sel.
   void routeExperts(B &b, Value router) {
+    // Loops over the experts (not unrolled), so compile time does not grow
+    // with E.
     parallelFor(b, {idx(b, t)}, [&](B &b, ValueRange iv) {
       Value tok = iv[0];
       Value base = mul(b, tok, idx(b, e));
-      SmallVector<Value> l;
-      for (int64_t j = 0; j < e; ++j)
-        l.push_back(dotBlock(b, d, {RowRef{x, {tok}}},
-                             {RowRef{router, {idx(b, j)}}})[0]);
-      Value mx = l[0];
-      for (Value v : ArrayRef<Value>(l).drop_front())
-        mx = arith::MaximumFOp::create(b, mx, v);
-      Value sum = f32(b, 0.0);
-      SmallVector<Value> ex;
-      for (Value v : l) {
-        ex.push_back(exp(b, arith::SubFOp::create(b, v, mx)));
-        sum = arith::AddFOp::create(b, sum, ex.back());
-      }
-      for (int64_t j = 0; j < e; ++j) {
-        Value at = add(b, base, idx(b, j));
-        st(b, arith::DivFOp::create(b, ex[j], sum), wt, {at});
-        st(b, idx(b, -1), sel, {at});
-      }
+      auto at = [&](B &b, Value j) { return add(b, base, j); };
+      forLoop(b, idx(b, 0), idx(b, e), 1, [&](B &b, Value j) {
+        st(b, dotBlock(b, d, {RowRef{x, {tok}}}, {RowRef{router, {j}}})[0], wt,
+           {at(b, j)});
+        st(b, idx(b, -1), sel, {at(b, j)});
+      });
+      Value mx =
+          forAccumulate(b, idx(b, 0), idx(b, e), 1, {f32(b, -INFINITY)},
+                        [&](B &b, Value j, ValueRange acc) {
+                          return SmallVector<Value>{arith::MaximumFOp::create(
+                              b, acc[0], ld(b, wt, {at(b, j)}))};
+                        })[0];
+      Value sum = forAccumulate(
+          b, idx(b, 0), idx(b, e), 1, {f32(b, 0.0)},
+          [&](B &b, Value j, ValueRange acc) {
+            Value v =
+                exp(b, arith::SubFOp::create(b, ld(b, wt, {at(b, j)}), mx));
+            st(b, v, wt, {at(b, j)});
+            return SmallVector<Value>{arith::AddFOp::create(b, acc[0], v)};
+          })[0];
+      forLoop(b, idx(b, 0), idx(b, e), 1, [&](B &b, Value j) {
+        st(b, arith::DivFOp::create(b, ld(b, wt, {at(b, j)}), sum), wt,
+           {at(b, j)});
+      });
     });
     // Each expert sorts its tokens by score (a stable bottom-up merge sort:
     // O(T log T), ties keep the lower token first) and takes the first C.
@@ -495,14 +504,14 @@ struct MoELowering {
       Value tok = iv[0];
       Value c, valid;
       std::tie(c, valid) = selector(b, category, tok, rows);
-      for (int64_t s = 0; s < m; ++s) {
+      forLoop(b, idx(b, 0), idx(b, m), 1, [&](B &b, Value s) {
         Value ex = arith::IndexCastOp::create(
             b, b.getIndexType(),
-            ld(b, table, {add(b, mul(b, c, idx(b, m)), idx(b, s))}));
-        Value at = add(b, mul(b, tok, idx(b, k)), idx(b, s));
+            ld(b, table, {add(b, mul(b, c, idx(b, m)), s)}));
+        Value at = add(b, mul(b, tok, idx(b, k)), s);
         st(b, arith::SelectOp::create(b, valid, ex, idx(b, -1)), sel, {at});
         st(b, f32(b, 1.0 / m), wt, {at});
-      }
+      });
     });
   }
 };
@@ -701,43 +710,37 @@ LogicalResult lowerMoE(MoEOp op) {
   Value y = alloc(b, {t, d}, et);
   parallelFor(b, {idx(b, t)}, [&](B &b, ValueRange iv) {
     Value tok = iv[0];
-    for (int64_t c0 = 0; c0 < d; c0 += kLanes) {
-      int64_t lanes = std::min<int64_t>(kLanes, d - c0);
+    forEachVector(b, d, [&](B &b, Value c0) {
+      Value lanes =
+          minI(b, idx(b, kLanes), arith::SubIOp::create(b, idx(b, d), c0));
       Value mask = vector::CreateMaskOp::create(
-          b, VectorType::get({kLanes}, b.getI1Type()),
-          ValueRange{idx(b, lanes)});
+          b, VectorType::get({kLanes}, b.getI1Type()), ValueRange{lanes});
       Value zero = splat(b, f32(b, 0.0));
-      auto load = [&](Value buf, Value row) -> Value {
-        return vector::MaskedLoadOp::create(
-            b, vec(et), buf, ValueRange{row, idx(b, c0)}, mask, zero);
+      auto load = [&](B &b, Value buf, Value row) -> Value {
+        return vector::MaskedLoadOp::create(b, vec(et), buf,
+                                            ValueRange{row, c0}, mask, zero);
       };
-      Value acc = zero;
-      for (int64_t s = 0; s < k; ++s) {
-        Value slot = add(b, mul(b, tok, idx(b, k)), idx(b, s));
-        Value row = ld(b, slotRow, {slot});
+      Value acc = accumulateOver(b, k, zero, [&](B &b, Value s, Value acc) {
+        Value row = ld(b, slotRow, {add(b, mul(b, tok, idx(b, k)), s)});
         Value used = cmp(b, arith::CmpIPredicate::sge, row, idx(b, 0));
         auto ifOp = scf::IfOp::create(
             b, used,
             [&](OpBuilder &nb, Location l) {
               B ib(l, nb);
-              scf::YieldOp::create(
-                  ib, ValueRange{arith::AddFOp::create(
-                          ib, acc,
-                          vector::MaskedLoadOp::create(
-                              ib, vec(et), p, ValueRange{row, idx(ib, c0)},
-                              mask, zero))});
+              scf::YieldOp::create(ib, ValueRange{arith::AddFOp::create(
+                                           ib, acc, load(ib, p, row))});
             },
             [&](OpBuilder &nb, Location l) {
               scf::YieldOp::create(nb, l, ValueRange{acc});
             });
-        acc = ifOp.getResult(0);
-      }
-      for (int64_t s = 0; s < numShared; ++s)
-        acc =
-            arith::AddFOp::create(b, acc, load(q, add(b, idx(b, s * t), tok)));
-      vector::MaskedStoreOp::create(b, y, ValueRange{tok, idx(b, c0)}, mask,
-                                    acc);
-    }
+        return ifOp.getResult(0);
+      });
+      acc = accumulateOver(b, numShared, acc, [&](B &b, Value s, Value acc) {
+        return arith::AddFOp::create(
+            b, acc, load(b, q, add(b, mul(b, s, idx(b, t)), tok)));
+      });
+      vector::MaskedStoreOp::create(b, y, ValueRange{tok, c0}, mask, acc);
+    });
   });
 
   Value result = bufferization::ToTensorOp::create(

@@ -105,12 +105,10 @@ inline void ifThen(ImplicitLocOpBuilder &b, Value cond,
 }
 
 /// `for iv in [lb, ub) step s` carrying `init`; `fn` returns the next values.
-inline SmallVector<Value>
-forAccumulate(ImplicitLocOpBuilder &b, Value lb, Value ub, int64_t step,
-              ValueRange init,
-              function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value,
-                                              ValueRange)>
-                  fn) {
+inline SmallVector<Value> forAccumulate(
+    ImplicitLocOpBuilder &b, Value lb, Value ub, int64_t step, ValueRange init,
+    function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value, ValueRange)>
+        fn) {
   auto loop = scf::ForOp::create(
       b, lb, ub, idx(b, step), init,
       [&](OpBuilder &nb, Location l, Value iv, ValueRange acc) {
@@ -118,6 +116,40 @@ forAccumulate(ImplicitLocOpBuilder &b, Value lb, Value ub, int64_t step,
         scf::YieldOp::create(ib, fn(ib, iv, acc));
       });
   return SmallVector<Value>(loop.getResults());
+}
+
+/// Loops over a dimension are unrolled up to this many vectors (or
+/// scalar steps), scf.for beyond, so compile time does not grow with it.
+constexpr int64_t kMaxUnrolledVectors = 8;
+
+/// Calls `fn` for e = 0, kLanes, ... below `n`: unrolled for a few vectors,
+/// an scf.for beyond.
+inline void
+forEachVector(ImplicitLocOpBuilder &b, int64_t n,
+              function_ref<void(ImplicitLocOpBuilder &, Value)> fn) {
+  if (n / kLanes <= kMaxUnrolledVectors) {
+    for (int64_t e = 0; e < n; e += kLanes)
+      fn(b, idx(b, e));
+    return;
+  }
+  forLoop(b, idx(b, 0), idx(b, n), kLanes, fn);
+}
+
+/// acc = fn(s, acc) for s = 0 .. n - 1 in order: unrolled up to
+/// kMaxUnrolledVectors steps, an scf.for beyond.
+inline Value
+accumulateOver(ImplicitLocOpBuilder &b, int64_t n, Value init,
+               function_ref<Value(ImplicitLocOpBuilder &, Value, Value)> fn) {
+  if (n <= kMaxUnrolledVectors) {
+    Value acc = init;
+    for (int64_t s = 0; s < n; ++s)
+      acc = fn(b, idx(b, s), acc);
+    return acc;
+  }
+  return forAccumulate(b, idx(b, 0), idx(b, n), 1, {init},
+                       [&](ImplicitLocOpBuilder &b, Value s, ValueRange acc) {
+                         return SmallVector<Value>{fn(b, s, acc[0])};
+                       })[0];
 }
 
 /// `scf.parallel` over [0, ub_i) (becomes an OpenMP loop).
@@ -163,8 +195,7 @@ inline SmallVector<Value> dotBlock(ImplicitLocOpBuilder &b, int64_t len,
     for (const RowRef &row : a) {
       Value av = load(row);
       for (Value x : wv)
-        next.push_back(
-            vector::FMAOp::create(ib, av, x, acc[next.size()]));
+        next.push_back(vector::FMAOp::create(ib, av, x, acc[next.size()]));
     }
     return next;
   };
