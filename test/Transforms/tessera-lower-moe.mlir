@@ -59,3 +59,16 @@ func.func @negative_f16(%x: tensor<4x8xf16>, %wg: tensor<2x8xf16>, %wu: tensor<2
   %y = tessera.moe %x router(%wg) experts(%wu, %wd) routing(#tessera.token_choice<k = 1>) activation(gelu) : (tensor<4x8xf16>, tensor<2x8xf16>, tensor<2x16x8xf16>, tensor<2x8x16xf16>) -> tensor<4x8xf16>
   return %y : tensor<4x8xf16>
 }
+
+// -----
+
+// No token: an empty result and zero counts, nothing computed.
+// CHECK-LABEL: func.func @zero_tokens
+// CHECK-NOT: tessera.moe
+// CHECK-DAG: %[[N:.*]] = arith.constant dense<0> : tensor<3xi64>
+// CHECK-DAG: %[[Y:.*]] = tensor.empty() : tensor<2x0x8xf32>
+// CHECK: return %[[Y]], %[[N]]
+func.func @zero_tokens(%x: tensor<2x0x8xf32>, %wg: tensor<3x8xf32>, %wu: tensor<3x16x8xf32>, %wd: tensor<3x8x16xf32>) -> (tensor<2x0x8xf32>, tensor<3xi64>) {
+  %y, %n = tessera.moe %x router(%wg) experts(%wu, %wd) routing(#tessera.token_choice<k = 1>) activation(gelu) : (tensor<2x0x8xf32>, tensor<3x8xf32>, tensor<3x16x8xf32>, tensor<3x8x16xf32>) -> (tensor<2x0x8xf32>, tensor<3xi64>)
+  return %y, %n : tensor<2x0x8xf32>, tensor<3xi64>
+}

@@ -547,6 +547,21 @@ LogicalResult lowerMoE(MoEOp op) {
       return success(); // convert-tessera-to-linalg reports these.
   if (!xType.getElementType().isF32())
     return success();
+  if (op.getNumTokens() == 0 || xType.getShape().back() == 0) {
+    // No token or no feature: an empty result, and no expert gets a token.
+    B b(op.getLoc(), op);
+    op.getResult().replaceAllUsesWith(
+        tensor::EmptyOp::create(b, xType.getShape(), xType.getElementType()));
+    if (Value n = op.getTokensPerExpert()) {
+      auto nType = cast<RankedTensorType>(n.getType());
+      n.replaceAllUsesWith(arith::ConstantOp::create(
+          b, nType,
+          DenseElementsAttr::get(nType,
+                                 IntegerAttr::get(nType.getElementType(), 0))));
+    }
+    op.erase();
+    return success();
+  }
   FailureOr<RoutingPlan> plan = op.getRoutingPlan();
   if (failed(plan))
     return success();
@@ -560,8 +575,13 @@ LogicalResult lowerMoE(MoEOp op) {
   L.k = plan->slotsPerToken;
   L.perSample = xType.getRank() == 3 ? xType.getShape()[1] : L.t;
   int64_t t = L.t, d = L.d, e = L.e, f = L.f, k = L.k;
-  if (t == 0 || d == 0 || f == 0)
-    return success();
+  int64_t fs =
+      op.getSharedUp()
+          ? cast<RankedTensorType>(op.getSharedUp().getType()).getShape()[1]
+          : 1;
+  if (f == 0 || fs == 0)
+    return op.emitOpError("cannot be lowered: an expert hidden size of 0 is "
+                          "not supported");
   int64_t tk = t * k;
 
   if (auto task = dyn_cast<TaskConditionedRoutingAttr>(op.getRouting()))

@@ -601,7 +601,11 @@ def Tessera_MoEOp : Tessera_Op<"moe", [Pure, AttrSizedOperandSegments]> {
 
     Limits: every tensor holds at most 2^62 bytes (as for every tessera
     op) and the routed-token buffer of the grouped lowering (T·K rows of
-    max(f, d) elements, K the routing's slots per token) must too.
+    max(f, d) elements, K the routing's slots per token) must too. No
+    token (T = 0) or no feature (d = 0) gives an empty result and zero
+    counts; an expert hidden size of 0 (f or fs) is rejected by the CPU
+    lowering with a diagnostic. The lowering's code size does not depend
+    on k, E, d or S (loops, not unrolling).
 
     CPU lowering (`tessera-lower-moe`, static shapes, f32): routing,
     a counting sort of the routed rows by expert and two grouped GEMMs
