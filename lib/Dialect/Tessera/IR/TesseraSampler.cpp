@@ -346,8 +346,6 @@ LogicalResult SampleOp::verify() {
         return emitOpError("expects each uncond tensor to have its cond "
                            "tensor's type ")
                << c.getType() << ", got " << u.getType();
-    if (getCond().empty())
-      return emitOpError("expects at least one cond tensor with guidance");
   }
   double rescale = getGuidanceRescale().convertToDouble();
   if (!std::isfinite(rescale) || rescale < 0.0)
@@ -380,10 +378,12 @@ LogicalResult SampleOp::verifyRegions() {
   SmallVector<Type> expected = {x, t};
   for (Value c : getCond())
     expected.push_back(withBatch(tensorOf(c)));
+  for (Value v : getInputs())
+    expected.push_back(v.getType());
   size_t n = body.getNumArguments();
   if (n != expected.size() && n != expected.size() + 1)
-    return emitOpError("expects the denoiser region to take (x, t, cond...) "
-                       "and optionally the noise level, ")
+    return emitOpError("expects the denoiser region to take (x, t, cond..., "
+                       "inputs...) and optionally the noise level, ")
            << expected.size() << " or " << expected.size() + 1
            << " arguments, got " << n;
   if (n == expected.size() + 1)
@@ -474,16 +474,22 @@ LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
       getGuidanceScaleAttr() ? getGuidanceScaleAttr().getValueAsDouble() : 1.0;
   double rescale = getGuidanceRescale().convertToDouble();
   Block &body = getDenoiser().front();
+  bool scalesInput =
+      llvm::any_of(s->inputScale, [](double v) { return v != 1.0; });
   auto loop = scf::ForOp::create(
       rewriter, loc, idx(0), idx(s->size()), idx(1), init,
       [&](OpBuilder &b, Location l, Value i, ValueRange carried) {
         GenericBuilder gb(b, l);
         Value x = carried[0];
-        Value inputScale = Tables::at(b, l, tables.inputScale, i);
-        Value input = gb.elementwise(
-            x, shape, f32, [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-              return arith::MulFOp::create(nb, nl, a[0], inputScale);
-            });
+        Value input = x;
+        if (scalesInput) {
+          Value inputScale = Tables::at(b, l, tables.inputScale, i);
+          input = gb.elementwise(
+              x, shape, f32,
+              [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                return arith::MulFOp::create(nb, nl, a[0], inputScale);
+              });
+        }
         if (cfg)
           input = concat(b, input, input);
         Value t = linalg::FillOp::create(b, l,
@@ -493,14 +499,17 @@ LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
         IRMapping map;
         map.map(body.getArgument(0), input);
         map.map(body.getArgument(1), t);
-        for (auto [k, c] : llvm::enumerate(conds))
-          map.map(body.getArgument(2 + k), c);
-        if (body.getNumArguments() == 3 + conds.size()) {
+        unsigned argNo = 2;
+        for (Value c : conds)
+          map.map(body.getArgument(argNo++), c);
+        for (Value v : getInputs())
+          map.map(body.getArgument(argNo++), v);
+        if (body.getNumArguments() > argNo) {
           Value level = linalg::FillOp::create(
                             b, l, Tables::at(b, l, tables.level, i),
                             gb.empty({rb}, f32))
                             .getResult(0);
-          map.map(body.getArgument(2 + conds.size()), level);
+          map.map(body.getArgument(argNo), level);
         }
         for (Operation &op : body.without_terminator())
           b.clone(op, map);

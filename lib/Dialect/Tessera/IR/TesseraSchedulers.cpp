@@ -187,7 +187,7 @@ struct BetaConfig {
     }
     for (double t : ts)
       if (t < 0 || t >= numTrain)
-        return emitError() << "timestep " << t
+        return emitError() << "timestep " << static_cast<int64_t>(t)
                            << " (from steps_offset) is outside [0, "
                            << numTrain << ")";
     return ts;

@@ -764,12 +764,15 @@ def Tessera_SampleOp : Tessera_Op<"sample",
       float64, rounded once. The result does not depend on the thread
       count.
 
+    * `inputs(%w, ...)`: anything else the denoiser reads (its weights),
+      passed to the region unchanged every step.
+
     The region `(x: [B', ...], t: tensor<B'xf32>, cond: [B', ...]...,
-    [level: tensor<B'xf32>]) -> model_output [B', ...]` (B' = 2B with
-    guidance, else B) receives the scaled model input `S[i] · x` and the
-    timestep `T[i]`, and, if it declares one more argument, the noise level
-    of the step (ᾱ at T[i], or σ for flow matching: what an analytic
-    denoiser needs). It may hold any tessera ops (attention with any mask,
+    inputs..., [level: tensor<B'xf32>]) -> model_output [B', ...]`
+    (B' = 2B with guidance, else B) receives the scaled model input
+    `S[i] · x` and the timestep `T[i]`, and, if it declares one more
+    argument, the noise level of the step (ᾱ at T[i], or σ for flow
+    matching: what an analytic denoiser needs). It may hold any tessera ops (attention with any mask,
     MoE, linear layers) and ends with `tessera.yield`.
 
     Per step, the guidance, its rescale and the scheduler step are fused:
@@ -792,6 +795,7 @@ def Tessera_SampleOp : Tessera_Op<"sample",
   let arguments = (ins Tessera_FloatTensor:$latent,
                        Variadic<AnyRankedTensor>:$cond,
                        Variadic<AnyRankedTensor>:$uncond,
+                       Variadic<AnyRankedTensor>:$inputs,
                        Optional<0DTensorOf<[I32, I64]>>:$seed,
                        Tessera_SchedulerAttrInterface:$scheduler,
                        ConfinedAttr<I64Attr, [IntPositive]>:$num_inference_steps,
@@ -801,7 +805,8 @@ def Tessera_SampleOp : Tessera_Op<"sample",
   let regions = (region SizedRegion<1>:$denoiser);
   let assemblyFormat = [{
     $latent (`cond` `(` $cond^ `)`)? (`uncond` `(` $uncond^ `)`)?
-    (`seed` `(` $seed^ `)`)? `scheduler` `(` $scheduler `)`
+    (`inputs` `(` $inputs^ `)`)? (`seed` `(` $seed^ `)`)?
+    `scheduler` `(` $scheduler `)`
     `steps` `(` $num_inference_steps `)` attr-dict `:`
     functional-type(operands, results) $denoiser
   }];
