@@ -12,7 +12,8 @@ DPM-Solver++ 2M, on a 4x64x64 image latent and a 64x1024 audio latent
     guidance, the guidance, its rescale and the scheduler step. Ours: the
     compiled loop (`--bench`, total / steps). diffusers: the same loop in
     PyTorch eager as its pipelines run it (torch.cat, chunk, the guidance
-    arithmetic, `rescale_noise_cfg`, `scheduler.step`). Bytes per step are
+    arithmetic, diffusers' `rescale_noise_cfg` written out in torch (its
+    module imports transformers), `scheduler.step`). Bytes per step are
     ours (latent L: the [x; x] batch 3L, the std pass 2L, the step pass 4L,
     DPM's state 2L more); GB/s is that over our time, beside a STREAM-like
     triad probe (bench/sampler/triad.cpp) on the same threads.
@@ -86,7 +87,12 @@ def ours_ms(mlir_path, exe, threads, iters=5):
 TORCH = textwrap.dedent("""
     import sys, time, torch
     from diffusers import DDIMScheduler, DPMSolverMultistepScheduler
-    from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion import rescale_noise_cfg
+    def rescale_noise_cfg(g, c, guidance_rescale):
+        # diffusers' rescale_noise_cfg (its module needs transformers):
+        # std over the non-batch dimensions, then the φ mix.
+        dims = list(range(1, c.ndim))
+        r = g * (c.std(dim=dims, keepdim=True) / g.std(dim=dims, keepdim=True))
+        return guidance_rescale * r + (1 - guidance_rescale) * g
     torch.set_num_threads(int(sys.argv[1]))
     steps, shape, make = int(sys.argv[2]), eval(sys.argv[3]), sys.argv[4]
     scale, rescale = float(sys.argv[5]), float(sys.argv[6])
