@@ -26,6 +26,8 @@ fi
 # The tests run NumPy references; the system python3 has python3-numpy.
 export PATH="/usr/bin:$PATH"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.ccache}"
+# Paths relative to the checkout, so a clone in another folder hits the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}" CCACHE_NOHASHDIR=1
 
 # Configures build directory $1 (once) with the project's toolchain; further
 # arguments are extra CMake options (scripts/sanitize.sh adds the sanitizers).

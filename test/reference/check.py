@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
 """Runs a tesserac-built executable on seeded random inputs and compares its
 outputs against an independent NumPy float64 reference (ops.py, moe.py,
-models.py).
+models.py, schedulers.py, sampling.py).
 
   check.py EXE "EXPR" [--range NAME=LO,HI]... [--set NAME=PYEXPR]... [--default-range LO,HI]
-           [--nan NAME=INDEX]... [--exec PYSTMT]... [--seed N] [--threads N]
+           [--nan NAME=INDEX]... [--exec PYSTMT]... [--stats NAME=MU,STD,TOL]...
+           [--seed N] [--threads N]
 
 EXPR is a Python expression over the entry's input names (as float64 arrays;
-all inputs are also in the dict `I`) and the modules `ops`, `moe` and
-`models`; it evaluates to the reference output (or a tuple, one per
+all inputs are also in the dict `I`) and the modules `ops`, `moe`,
+`models`, `schedulers` and `sampling`; it evaluates to the reference output (or a tuple, one per
 output). --nan NAME=INDEX sets the entries INDEX (a Python index expression,
 e.g. `0,1,5` for a row) of input NAME to NaN after drawing it; --exec
 statements run after that, with each input bound to its name (e.g.
-`--exec "v[0, :, 7] = np.inf"`).
+`--exec "v[0, :, 7] = np.inf"`). --stats also checks an output's mean and
+standard deviation.
 Tolerance (DESIGN.md): max|err| <= 1e-4 * max(1, max|ref|) over the entries
 where the reference is not NaN; NaN must appear exactly where the reference
 has it (the count is printed as `nan=N` when non-zero).
@@ -30,6 +32,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models  # noqa: E402
 import moe  # noqa: E402
 import ops  # noqa: E402
+import sampling  # noqa: E402
+import schedulers  # noqa: E402
 
 DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64,
           "i1": np.bool_}
@@ -61,6 +65,9 @@ def main():
                    help="NAME=INDEX: entries of an input set to NaN")
     p.add_argument("--exec", action="append", default=[],
                    help="PYSTMT run on the drawn inputs (by name) before the run")
+    p.add_argument("--stats", action="append", default=[],
+                   help="NAME=MU,STD,TOL: output NAME's mean and standard "
+                        "deviation must be within TOL of MU and STD")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
@@ -71,7 +78,8 @@ def main():
     default = tuple(float(v) for v in a.default_range.split(","))
     rng = np.random.default_rng(a.seed)
     inputs, outputs = signature(a.exe)
-    env = {"ops": ops, "moe": moe, "models": models, "np": np, "I": {}}
+    env = {"ops": ops, "moe": moe, "models": models, "sampling": sampling,
+           "schedulers": schedulers, "np": np, "I": {}}
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [a.exe, "--output", tmp, "--threads", str(a.threads)]
         fixed = dict(f.split("=", 1) for f in a.set)
@@ -128,6 +136,15 @@ def main():
             ok &= good
             extra = f" nan={int(nan.sum())}" if nan.any() else ""
             print(f"{'PASS' if good else 'FAIL'} {name}: max_err={err:.3e} tol={tol:.3e}{extra}")
+        for spec in a.stats:
+            name, vals = spec.split("=")
+            mu, sd, tol = (float(v) for v in vals.split(","))
+            got = np.load(os.path.join(tmp, f"{name}.npy")).astype(np.float64)
+            m, d = float(got.mean()), float(got.std())
+            good = abs(m - mu) <= tol and abs(d - sd) <= tol
+            ok &= good
+            print(f"{'PASS' if good else 'FAIL'} stats {name}: mean={m:.4f} "
+                  f"(want {mu:g}) std={d:.4f} (want {sd:g}) tol={tol:g}")
     sys.exit(0 if ok else 1)
 
 

@@ -166,3 +166,21 @@ LogicalResult mlir::tessera::trait::verifyBoundedTensorSizes(Operation *op) {
              << t;
   return success();
 }
+
+void mlir::tessera::declareValidRange(Value value, int64_t lo, int64_t hi) {
+  auto arg = dyn_cast_if_present<BlockArgument>(value);
+  if (!arg)
+    return;
+  auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  if (!func || arg.getOwner() != &func.getFunctionBody().front())
+    return;
+  if (auto old = func.getArgAttrOfType<DenseI64ArrayAttr>(
+          arg.getArgNumber(), kValidRangeAttrName)) {
+    lo = std::max(lo, old[0]);
+    hi = std::min(hi, old[1]);
+    if (lo >= hi) // Two ops disagree on every value: keep the tighter check.
+      hi = lo + 1;
+  }
+  func.setArgAttr(arg.getArgNumber(), kValidRangeAttrName,
+                  DenseI64ArrayAttr::get(func->getContext(), {lo, hi}));
+}

@@ -516,29 +516,6 @@ struct MoELowering {
   }
 };
 
-/// Declares that entry argument `selector` must lie in [0, rows): the
-/// runtime rejects other values (exit status 2) before any compute. A
-/// selector computed inside the model keeps the documented "out of range
-/// routes nowhere".
-void declareSelectorRange(Value selector, int64_t rows) {
-  auto arg = dyn_cast_if_present<BlockArgument>(selector);
-  if (!arg)
-    return;
-  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-  if (!func || arg.getOwner() != &func.getBody().front())
-    return;
-  int64_t lo = 0, hi = rows;
-  if (auto old = func.getArgAttrOfType<DenseI64ArrayAttr>(
-          arg.getArgNumber(), kValidRangeAttrName)) {
-    lo = std::max(lo, old[0]);
-    hi = std::min(hi, old[1]);
-    if (lo >= hi) // Two ops disagree on every value: keep the tighter check.
-      hi = lo + 1;
-  }
-  func.setArgAttr(arg.getArgNumber(), kValidRangeAttrName,
-                  DenseI64ArrayAttr::get(func.getContext(), {lo, hi}));
-}
-
 LogicalResult lowerMoE(MoEOp op) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
   auto upType = cast<RankedTensorType>(op.getWUp().getType());
@@ -585,9 +562,9 @@ LogicalResult lowerMoE(MoEOp op) {
   int64_t tk = t * k;
 
   if (auto task = dyn_cast<TaskConditionedRoutingAttr>(op.getRouting()))
-    declareSelectorRange(op.getTask(), task.getTasks());
+    declareValidRange(op.getTask(), 0, task.getTasks());
   if (auto cat = dyn_cast<CategoryConditionedRoutingAttr>(op.getRouting()))
-    declareSelectorRange(op.getCategory(), cat.getCategories());
+    declareValidRange(op.getCategory(), 0, cat.getCategories());
 
   B b(op.getLoc(), op);
   Type et = b.getF32Type(), ix = b.getIndexType();

@@ -156,8 +156,8 @@ def Tessera_MoeActivationAttr
     : EnumAttr<Tessera_Dialect, Tessera_MoeActivation, "moe_activation">;
 
 /// `true` / `false` (default `default`).
-class Tessera_BoolParameter<string default>
-    : DefaultValuedParameter<"bool", default> {
+class Tessera_BoolParameter<string default, string desc = "">
+    : DefaultValuedParameter<"bool", default, desc> {
   let parser = "::mlir::tessera::parseBoolParameter($_parser)";
   let printer = "$_printer << ($_self ? \"true\" : \"false\")";
 }
@@ -302,6 +302,190 @@ def Tessera_CategoryConditionedRoutingAttr
   }];
   let parameters = (ins "int64_t":$categories,
                         "::mlir::DenseI64ArrayAttr":$experts);
+}
+
+//===----------------------------------------------------------------------===//
+// Diffusion schedulers
+//===----------------------------------------------------------------------===//
+
+def Tessera_BetaSchedule : I32EnumAttr<"BetaSchedule",
+    "diffusers' beta_schedule", [
+      I32EnumAttrCase<"linear", 0>,
+      I32EnumAttrCase<"scaled_linear", 1>,
+      I32EnumAttrCase<"squaredcos_cap_v2", 2>
+    ]> {
+  let cppNamespace = "::mlir::tessera";
+  let genSpecializedAttr = 0;
+}
+
+def Tessera_PredictionType : I32EnumAttr<"PredictionType",
+    "what the denoiser predicts (diffusers' prediction_type)", [
+      I32EnumAttrCase<"epsilon", 0>,
+      I32EnumAttrCase<"v_prediction", 1>,
+      I32EnumAttrCase<"sample", 2>
+    ]> {
+  let cppNamespace = "::mlir::tessera";
+  let genSpecializedAttr = 0;
+}
+
+def Tessera_TimestepSpacing : I32EnumAttr<"TimestepSpacing",
+    "how inference timesteps are spread (diffusers' timestep_spacing)", [
+      I32EnumAttrCase<"leading", 0>,
+      I32EnumAttrCase<"trailing", 1>,
+      I32EnumAttrCase<"linspace", 2>
+    ]> {
+  let cppNamespace = "::mlir::tessera";
+  let genSpecializedAttr = 0;
+}
+
+/// An integer with a default (named in the docs).
+class Tessera_IntParameter<string default>
+    : DefaultValuedParameter<"int64_t", default,
+                             "integer (default: " # default # ")">;
+
+/// A float literal held as an IEEE double, with a default.
+class Tessera_DefaultDoubleParameter<string default>
+    : DefaultValuedParameter<"::llvm::APFloat", "::llvm::APFloat(" # default # ")",
+                             "float (default: " # default # ")"> {
+  let parser = "::mlir::tessera::parseDoubleParameter($_parser)";
+  let printer = "$_printer.printFloat($_self)";
+  let comparator = "$_lhs.bitwiseIsEqual($_rhs)";
+}
+
+/// The noise-schedule keys every discrete-time diffusers scheduler shares,
+/// with that scheduler's defaults.
+class Tessera_BetaParams<string betaStart, string betaEnd, string schedule,
+                         string spacing> {
+  dag params = (ins
+      Tessera_IntParameter<"1000">:$num_train_timesteps,
+      Tessera_DefaultDoubleParameter<betaStart>:$beta_start,
+      Tessera_DefaultDoubleParameter<betaEnd>:$beta_end,
+      DefaultValuedParameter<"::mlir::tessera::BetaSchedule",
+                             "::mlir::tessera::BetaSchedule::" # schedule,
+                             "linear, scaled_linear or squaredcos_cap_v2 (default: " # schedule # ")">:$beta_schedule,
+      DefaultValuedParameter<"::mlir::tessera::PredictionType",
+                             "::mlir::tessera::PredictionType::epsilon",
+                             "epsilon, v_prediction or sample (default: epsilon)">:$prediction_type,
+      DefaultValuedParameter<"::mlir::tessera::TimestepSpacing",
+                             "::mlir::tessera::TimestepSpacing::" # spacing,
+                             "leading, trailing or linspace (default: " # spacing # ")">:$timestep_spacing,
+      Tessera_IntParameter<"0">:$steps_offset,
+      Tessera_BoolParameter<"false", "bool (default: false)">:$rescale_betas_zero_snr);
+}
+
+def Tessera_SchedulerKeys {
+  string doc = [{
+    The keys and defaults are those of the diffusers scheduler of the same
+    name, so a `scheduler_config.json` carries over key by key
+    (`num_train_timesteps`, `beta_start`, `beta_end`, `beta_schedule` =
+    linear | scaled_linear | squaredcos_cap_v2, `prediction_type` =
+    epsilon | v_prediction | sample, `timestep_spacing` = leading |
+    trailing | linspace, `steps_offset`, `rescale_betas_zero_snr`); keys
+    left out take the diffusers default and are not printed.
+    The schedulers implement `clip_sample = false` and no thresholding
+    (diffusers' DDIM and DDPM default to `clip_sample = true`; the Stable
+    Diffusion, PixArt and DiT configs set it false): a config that clips
+    is not expressible.
+    Tables are computed in float64 at compile time; `tessera-opt
+    --tessera-print-schedule` prints them.
+  }];
+}
+
+class Tessera_SchedulerAttr<string name, string attrMnemonic>
+    : AttrDef<Tessera_Dialect, name,
+              [DeclareAttrInterfaceMethods<Tessera_SchedulerAttrInterface>]> {
+  let mnemonic = attrMnemonic;
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Tessera_DDIMSchedulerAttr : Tessera_SchedulerAttr<"DDIMScheduler", "ddim"> {
+  let summary = "DDIM (Song et al. 2021), diffusers' DDIMScheduler";
+  let description = !strconcat([{
+    `#tessera.ddim<eta = 0.0, timestep_spacing = trailing>`: denoising
+    diffusion implicit models. Step t → t' = t − num_train_timesteps /
+    steps: `x0 = pred(x, model_output)`, `ε = pred_eps`,
+    `x' = sqrt(ᾱ_t') · x0 + sqrt(1 − ᾱ_t' − σ²) · ε + σ · z` with
+    `σ = eta · sqrt((1 − ᾱ_t') / (1 − ᾱ_t)) · sqrt(1 − ᾱ_t / ᾱ_t')`;
+    ᾱ of t' < 0 is 1 (`set_alpha_to_one`, default true) or ᾱ_0. `eta`
+    (diffusers' step argument) > 0 adds noise.
+  }], Tessera_SchedulerKeys.doc);
+  let parameters = !con(
+      Tessera_BetaParams<"0.0001", "0.02", "linear", "leading">.params,
+      (ins Tessera_BoolParameter<"true", "bool (default: true)">:$set_alpha_to_one,
+           Tessera_DefaultDoubleParameter<"0.0">:$eta));
+}
+
+def Tessera_DDPMSchedulerAttr : Tessera_SchedulerAttr<"DDPMScheduler", "ddpm"> {
+  let summary = "DDPM (Ho et al. 2020), diffusers' DDPMScheduler";
+  let description = !strconcat([{
+    `#tessera.ddpm<>`: ancestral sampling of denoising diffusion
+    probabilistic models with diffusers' `fixed_small` variance:
+    `x' = c0 · x0 + ct · x + sqrt(max(var, 1e-20)) · z` (no noise at t = 0).
+  }], Tessera_SchedulerKeys.doc);
+  let parameters = Tessera_BetaParams<"0.0001", "0.02", "linear", "leading">.params;
+}
+
+def Tessera_EulerSchedulerAttr : Tessera_SchedulerAttr<"EulerScheduler", "euler"> {
+  let summary = "Euler (Karras et al. 2022), diffusers' EulerDiscreteScheduler";
+  let description = !strconcat([{
+    `#tessera.euler<use_karras_sigmas = true>`: the Euler method on the
+    probability-flow ODE in σ = sqrt((1 − ᾱ) / ᾱ); the model sees
+    `x / sqrt(σ² + 1)` at the (fractional) timestep of σ;
+    `x' = x + (σ' − σ) · (x − x0) / σ`. `use_karras_sigmas` spaces σ as
+    Karras et al. (ρ = 7). No churn (deterministic).
+  }], Tessera_SchedulerKeys.doc);
+  let parameters = !con(
+      Tessera_BetaParams<"0.0001", "0.02", "linear", "linspace">.params,
+      (ins Tessera_BoolParameter<"false", "bool (default: false)">:$use_karras_sigmas));
+}
+
+def Tessera_DPMSolverSchedulerAttr
+    : Tessera_SchedulerAttr<"DPMSolverScheduler", "dpm_solver_2m"> {
+  let summary = "DPM-Solver++ 2M (Lu et al. 2022), diffusers' DPMSolverMultistepScheduler";
+  let description = !strconcat([{
+    `#tessera.dpm_solver_2m<use_karras_sigmas = true>`: the second-order
+    multistep DPM-Solver++ (`algorithm_type = dpmsolver++`,
+    `solver_order = 2`, `solver_type = midpoint`,
+    `final_sigmas_type = zero`, `lower_order_final = true`): first order
+    at the first and the final step, second order (the state h holds the
+    previous step's data prediction) in between.
+  }], Tessera_SchedulerKeys.doc);
+  let parameters = !con(
+      Tessera_BetaParams<"0.0001", "0.02", "linear", "linspace">.params,
+      (ins Tessera_BoolParameter<"false", "bool (default: false)">:$use_karras_sigmas));
+}
+
+def Tessera_FlowMatchEulerSchedulerAttr
+    : Tessera_SchedulerAttr<"FlowMatchEulerScheduler", "flow_match_euler"> {
+  let summary = "flow-matching Euler (SD3, Wan), diffusers' FlowMatchEulerDiscreteScheduler";
+  let description = [{
+    `#tessera.flow_match_euler<shift = 5.0>`: rectified-flow sampling; the
+    model predicts the velocity v at timestep σ · num_train_timesteps and
+    `x' = x + (σ' − σ) · v`, with σ shifted as
+    `shift · σ / (1 + (shift − 1) · σ)` (Wan uses shift 5, SD3 3). Keys:
+    `num_train_timesteps`, `shift`.
+  }];
+  let parameters = (ins Tessera_IntParameter<"1000">:$num_train_timesteps,
+                        Tessera_DefaultDoubleParameter<"1.0">:$shift);
+}
+
+def Tessera_LCMSchedulerAttr : Tessera_SchedulerAttr<"LCMScheduler", "lcm"> {
+  let summary = "latent consistency models (Luo et al. 2023), diffusers' LCMScheduler";
+  let description = !strconcat([{
+    `#tessera.lcm<>`: few-step consistency sampling. Timesteps are taken
+    from the `original_inference_steps` (default 50) skipping schedule;
+    each step applies the boundary-condition scalings
+    `c_skip = σ_d² / ((t·s)² + σ_d²)`, `c_out = t·s / sqrt((t·s)² + σ_d²)`
+    (σ_d = 0.5, s = `timestep_scaling`, default 10) to the data
+    prediction, `denoised = c_out · x0 + c_skip · x`, and re-noises to the
+    next timestep, `x' = sqrt(ᾱ') · denoised + sqrt(1 − ᾱ') · z`, except
+    after the last step.
+  }], Tessera_SchedulerKeys.doc);
+  let parameters = !con(
+      Tessera_BetaParams<"0.00085", "0.012", "scaled_linear", "leading">.params,
+      (ins Tessera_BoolParameter<"true", "bool (default: true)">:$set_alpha_to_one,
+           Tessera_IntParameter<"50">:$original_inference_steps,
+           Tessera_DefaultDoubleParameter<"10.0">:$timestep_scaling));
 }
 
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAATTRS_TD

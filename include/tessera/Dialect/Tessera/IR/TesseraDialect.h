@@ -23,6 +23,12 @@ inline constexpr llvm::StringLiteral kTensorNameAttrName = "tessera.name";
 /// checks it with the other inputs, before any compute (exit status 2).
 inline constexpr llvm::StringLiteral kValidRangeAttrName =
     "tessera.valid_range";
+
+/// Declares that `value`, if it is an argument of a function's entry block,
+/// must lie in [lo, hi): sets (or tightens) its kValidRangeAttrName, so the
+/// executable rejects other values before any compute. Other values are
+/// left alone (the op using them handles any value).
+void declareValidRange(mlir::Value value, int64_t lo, int64_t hi);
 /// Longest tensor (and entry function) name, in bytes; with `.npy` appended
 /// it still fits a file name.
 inline constexpr size_t kMaxTensorNameLength = 200;

@@ -9,7 +9,9 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <optional>
 
@@ -49,6 +51,25 @@ struct RoutingPlan {
   /// `rowLength` entries per row (empty: every expert).
   llvm::ArrayRef<int64_t> table;
   int64_t rowLength = 0;
+};
+
+/// The per-step coefficients of a diffusion sampling run
+/// (`SchedulerAttrInterface::getSchedule`), each of length numSteps; see
+/// the interface for the step they define. `level` is the noise level the
+/// denoiser may take as its last region argument: ᾱ at T[i] for
+/// variance-preserving schedulers, σ for flow matching.
+struct SamplingSchedule {
+  llvm::SmallVector<double> timestep, inputScale, level;
+  llvm::SmallVector<double> sampleCoef, outputCoef, noiseCoef, stateCoef;
+  llvm::SmallVector<double> stateSampleCoef, stateOutputCoef;
+  /// The initial latent is drawn N(0, 1) and multiplied by this.
+  double initNoiseSigma = 1.0;
+
+  int64_t size() const { return static_cast<int64_t>(timestep.size()); }
+  /// Whether some step adds noise (C[i] != 0) or reads the state (D[i] !=
+  /// 0).
+  bool usesNoise() const;
+  bool usesState() const;
 };
 
 } // namespace mlir::tessera

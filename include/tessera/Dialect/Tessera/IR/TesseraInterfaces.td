@@ -107,6 +107,38 @@ def Tessera_RoutingAttrInterface : AttrInterface<"RoutingAttrInterface"> {
   ];
 }
 
+def Tessera_SchedulerAttrInterface : AttrInterface<"SchedulerAttrInterface"> {
+  let cppNamespace = "::mlir::tessera";
+  let description = [{
+    A diffusion sampling scheduler (`tessera.sample`,
+    `tessera.scheduler_step`). Every scheduler step is affine in the
+    tensors it combines, with per-step coefficients that depend only on
+    the configuration and the number of inference steps:
+
+    ```
+    model_input = S[i] · x              (timestep T[i])
+    x_prev      = A[i] · x + B[i] · model_output + C[i] · noise + D[i] · h
+    h_next      = P[i] · x + Q[i] · model_output
+    ```
+
+    (h: the multistep state, e.g. DPM-Solver++'s previous data
+    prediction). A scheduler computes these tables once, in float64, at
+    compile time (`getSchedule`); the lowering embeds them as constants and
+    emits one fused elementwise pass per step. A new scheduler is one
+    attribute definition implementing this method.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        The tables for `numSteps` inference steps, or a diagnostic through
+        `emitError` (numSteps < 1, more steps than training timesteps, a
+        configuration the scheduler does not define). Time and memory are
+        linear in the training timesteps and `numSteps`.
+      }], "::mlir::FailureOr<::mlir::tessera::SamplingSchedule>", "getSchedule",
+      (ins "int64_t":$numSteps,
+           "::llvm::function_ref<::mlir::InFlightDiagnostic()>":$emitError)>
+  ];
+}
+
 def Tessera_DecomposableOpInterface : OpInterface<"DecomposableOpInterface"> {
   let cppNamespace = "::mlir::tessera";
   let description = [{

@@ -498,13 +498,14 @@ def Tessera_StripAttentionOp : Tessera_Op<"strip_attention",
 }
 
 def Tessera_YieldOp : Tessera_Op<"yield",
-    [Pure, Terminator, ReturnLike, HasParent<"AttentionOp">]> {
-  let summary = "yields the modified score of a score_mod region";
+    [Pure, Terminator, ReturnLike, ParentOneOf<["AttentionOp", "SampleOp"]>]> {
+  let summary = "yields the value of a tessera region";
   let description = [{
-    Terminates `tessera.attention`'s `score_mod` region:
-    `tessera.yield %score : f32`.
+    Terminates `tessera.attention`'s `score_mod` region
+    (`tessera.yield %score : f32`) and `tessera.sample`'s denoiser region
+    (`tessera.yield %model_output : tensor<...>`).
   }];
-  let arguments = (ins AnyFloat:$value);
+  let arguments = (ins AnyTypeOf<[AnyFloat, Tessera_FloatTensor]>:$value);
   let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
@@ -671,6 +672,146 @@ def Tessera_MoEOp : Tessera_Op<"moe", [Pure, AttrSizedOperandSegments]> {
     /// RoutingAttrInterface::describeRouting); fails for dynamic shapes.
     ::mlir::FailureOr<::mlir::tessera::RoutingPlan> getRoutingPlan();
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Diffusion sampling
+//===----------------------------------------------------------------------===//
+
+def Tessera_SchedulerStepOp : Tessera_Op<"scheduler_step",
+    [Pure, AttrSizedOperandSegments,
+     DeclareOpInterfaceMethods<Tessera_DecomposableOpInterface>]> {
+  let summary = "one diffusion scheduler step, for host-driven sampling loops";
+  let description = [{
+    The arithmetic of step `step` (0-based, a run-time i32 or i64 scalar)
+    of a `num_inference_steps`-step run of `scheduler` (an attribute
+    implementing `SchedulerAttrInterface`, see
+    [attributes](TesseraAttrs.md)), as diffusers' `scheduler.step`
+    computes it: given the denoiser's `model_output` for `sample`, the
+    previous sample. It is the same arithmetic `tessera.sample` runs in
+    its loop, for users who drive the loop from their own code (export it
+    with `--emit=shared`); the model must be called on
+    `S[step] · sample` at timestep `T[step]` (see the scheduler's tables;
+    1 and the integer timestep for every scheduler but Euler).
+
+    * `noise(%z)` (same shape): the N(0, 1) noise of the step; required
+      exactly when the scheduler adds noise (DDPM, DDIM with eta > 0,
+      LCM).
+    * `state(%h)`: multistep schedulers (DPM-Solver++ 2M) take the state
+      returned by the previous step (zeros at step 0) and return the next
+      one as a second result.
+
+    A `step` outside [0, num_inference_steps) is clamped; as an entry
+    argument, the executable rejects it before any compute (exit status 2).
+    Element type f32.
+
+    Example (DDIM, 50 steps, v-prediction, trailing spacing):
+    ```mlir
+    %prev = tessera.scheduler_step %x, %v, %i
+        scheduler(#tessera.ddim<prediction_type = v_prediction,
+                                timestep_spacing = trailing>) steps(50)
+        : (tensor<1x4x64x64xf32>, tensor<1x4x64x64xf32>, tensor<i64>)
+        -> tensor<1x4x64x64xf32>
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$sample,
+                       Tessera_FloatTensor:$model_output,
+                       0DTensorOf<[I32, I64]>:$step,
+                       Optional<Tessera_FloatTensor>:$noise,
+                       Optional<Tessera_FloatTensor>:$state,
+                       Tessera_SchedulerAttrInterface:$scheduler,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$num_inference_steps);
+  let results = (outs Tessera_FloatTensor:$prev_sample,
+                      Optional<Tessera_FloatTensor>:$next_state);
+  let assemblyFormat = [{
+    $sample `,` $model_output `,` $step (`noise` `(` $noise^ `)`)?
+    (`state` `(` $state^ `)`)? `scheduler` `(` $scheduler `)`
+    `steps` `(` $num_inference_steps `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tessera_SampleOp : Tessera_Op<"sample",
+    [AttrSizedOperandSegments, IsolatedFromAbove,
+     DeclareOpInterfaceMethods<Tessera_DecomposableOpInterface>]> {
+  let summary = "a whole diffusion sampling loop around a denoiser region";
+  let description = [{
+    Runs `num_inference_steps` steps of `scheduler` from `latent` and
+    returns the final sample. The loop, the scheduler arithmetic and
+    classifier-free guidance run inside the compiled program (no host
+    round trip per step); the denoiser is the region.
+
+    * `latent` [B, ...]: N(0, 1) noise; the loop starts from
+      `latent · init_noise_sigma` (as diffusers' pipelines scale their
+      latents).
+    * `cond(%c, ...)`: conditioning tensors [B, ...] passed to the
+      denoiser every step. With `guidance_scale = s` also
+      `uncond(%u, ...)` (same types): classifier-free guidance. The
+      denoiser then runs once per step on the batch [uncond; cond]
+      (2B rows: the latent twice, each conditioning tensor concatenated
+      along dimension 0), and with u, c the two halves of its output,
+      `g = u + s · (c − u)`; with `guidance_rescale = φ` > 0 (Lin et al.
+      2024, diffusers' `rescale_noise_cfg`, EzAudio)
+      `g ← φ · g · std(c) / std(g) + (1 − φ) · g`, the standard
+      deviations taken per sample over all non-batch dimensions.
+    * `seed(%s)` (i32 or i64 scalar): required when the scheduler adds
+      noise. Step i's noise for element n (row-major index in the
+      latent) is one draw of the counter-based Philox-4x32-10 generator
+      (key = the seed's two 32-bit halves, counter = (n mod 2^32,
+      n / 2^32, i, 0)) through Box–Muller: with words w0, w1,
+      `z = sqrt(−2 ln((w0 + 1) · 2^−32)) · cos(2π · w1 · 2^−32)`, in
+      float64, rounded once. The result does not depend on the thread
+      count.
+
+    * `inputs(%w, ...)`: anything else the denoiser reads (its weights),
+      passed to the region unchanged every step.
+
+    The region `(x: [B', ...], t: tensor<B'xf32>, cond: [B', ...]...,
+    inputs..., [level: tensor<B'xf32>]) -> model_output [B', ...]`
+    (B' = 2B with guidance, else B) receives the scaled model input
+    `S[i] · x` and the timestep `T[i]`, and, if it declares one more
+    argument, the noise level of the step (ᾱ at T[i], or σ for flow
+    matching: what an analytic denoiser needs). It may hold any tessera ops (attention with any mask,
+    MoE, linear layers) and ends with `tessera.yield`.
+
+    Per step, the guidance, its rescale and the scheduler step are fused:
+    one pass over the model output for the two standard deviations (only
+    with a rescale), one pass for everything else.
+
+    Example (DPM-Solver++ 2M, 20 steps, CFG 7.5 with rescale 0.7):
+    ```mlir
+    %x0 = tessera.sample %noise cond(%text) uncond(%empty)
+        scheduler(#tessera.dpm_solver_2m<>) steps(20)
+        {guidance_scale = 7.5, guidance_rescale = 0.7}
+        : (tensor<1x4x32x32xf32>, tensor<1x77x64xf32>, tensor<1x77x64xf32>)
+        -> tensor<1x4x32x32xf32> {
+    ^bb0(%x: tensor<2x4x32x32xf32>, %t: tensor<2xf32>, %c: tensor<2x77x64xf32>):
+      ...
+      tessera.yield %eps : tensor<2x4x32x32xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Tessera_FloatTensor:$latent,
+                       Variadic<AnyRankedTensor>:$cond,
+                       Variadic<AnyRankedTensor>:$uncond,
+                       Variadic<AnyRankedTensor>:$inputs,
+                       Optional<0DTensorOf<[I32, I64]>>:$seed,
+                       Tessera_SchedulerAttrInterface:$scheduler,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$num_inference_steps,
+                       OptionalAttr<F64Attr>:$guidance_scale,
+                       Tessera_DefaultValuedAttr<F64Attr, "0.0">:$guidance_rescale);
+  let results = (outs Tessera_FloatTensor:$result);
+  let regions = (region SizedRegion<1>:$denoiser);
+  let assemblyFormat = [{
+    $latent (`cond` `(` $cond^ `)`)? (`uncond` `(` $uncond^ `)`)?
+    (`inputs` `(` $inputs^ `)`)? (`seed` `(` $seed^ `)`)?
+    `scheduler` `(` $scheduler `)`
+    `steps` `(` $num_inference_steps `)` attr-dict `:`
+    functional-type(operands, results) $denoiser
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
 }
 
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD

@@ -53,13 +53,35 @@ def TesseraDecomposePass : Pass<"tessera-decompose"> {
   let summary = "Decompose composite ops into core tessera ops";
   let description = [{
     Calls `DecomposableOpInterface::decompose` on every op that implements
-    it (`tessera.probsparse_attention`, `tessera.strip_attention`); a new
-    composite op needs no change here.
+    it (`tessera.probsparse_attention`, `tessera.strip_attention`,
+    `tessera.scheduler_step`, `tessera.sample`); a new composite op needs
+    no change here.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::tessera::TesseraDialect"
   ];
+}
+
+def TesseraPrintSchedulePass : Pass<"tessera-print-schedule"> {
+  let summary = "Print the sampling tables of every scheduler_step and sample op";
+  let description = [{
+    For each `tessera.scheduler_step` and `tessera.sample` op, prints to
+    standard output one line per table of its scheduler's float64
+    coefficients (see `SchedulerAttrInterface`), each value with 17
+    significant digits:
+
+    ```
+    schedule @<function> #<op index> steps=<n> init_noise_sigma=<v>
+      timestep: v0 v1 ...
+      input_scale: ...   level: ...   A: ...   B: ...   C: ...   D: ...
+      P: ...   Q: ...
+    ```
+
+    The IR is unchanged. For checking a scheduler configuration against
+    diffusers, and for tests.
+  }];
 }
 
 def TesseraFlashAttentionPass
