@@ -200,8 +200,8 @@ func.func @f(%x: tensor<2x8xf32>, %c: tensor<2x3xf32>, %u: tensor<2x4xf32>) {
 // -----
 
 func.func @f(%x: tensor<2x8xf32>, %c: tensor<2x3xf32>, %u: tensor<2x3xf32>, %s: tensor<i64>) {
-  // expected-error @+1 {{'tessera.sample' op expects a finite guidance_scale}}
-  %0 = tessera.sample %x cond(%c) uncond(%u) scheduler(#tessera.ddim<>) steps(10) {guidance_scale = 0x7FF0000000000000 : f64} : (tensor<2x8xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'tessera.sample' op expects a finite guidance_scale (f32)}}
+  %0 = tessera.sample %x cond(%c) uncond(%u) scheduler(#tessera.ddim<>) steps(10) {guidance_scale = 1.0e300 : f64} : (tensor<2x8xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x8xf32> {
   ^bb0(%xi: tensor<2x8xf32>, %t: tensor<2xf32>):
     tessera.yield %xi : tensor<2x8xf32>
   }

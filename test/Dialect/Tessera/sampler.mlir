@@ -19,6 +19,17 @@ func.func @steps(%x: tensor<1x4x8x8xf32>, %m: tensor<1x4x8x8xf32>, %i: tensor<i6
   return
 }
 
+// The operands follow the scheduler, not the step count: DDPM takes noise
+// and DPM-Solver++ a state even when every step has a zero coefficient.
+// CHECK-LABEL: func.func @short
+// CHECK: noise(%{{.*}}) scheduler(#tessera.ddpm<>) steps(1)
+// CHECK: state(%{{.*}}) scheduler(#tessera.dpm_solver_2m<>) steps(2)
+func.func @short(%x: tensor<2xf32>, %i: tensor<i64>) {
+  %0 = tessera.scheduler_step %x, %x, %i noise(%x) scheduler(#tessera.ddpm<>) steps(1) : (tensor<2xf32>, tensor<2xf32>, tensor<i64>, tensor<2xf32>) -> tensor<2xf32>
+  %1:2 = tessera.scheduler_step %x, %x, %i state(%x) scheduler(#tessera.dpm_solver_2m<>) steps(2) : (tensor<2xf32>, tensor<2xf32>, tensor<i64>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+  return
+}
+
 // A guided sampling loop with a region that takes the noise level.
 // CHECK-LABEL: func.func @guided
 // CHECK: tessera.sample %{{.*}} cond(%{{.*}}) uncond(%{{.*}}) scheduler(#tessera.dpm_solver_2m<>) steps(20) {guidance_rescale = 0.69999{{[0-9]*}} : f64, guidance_scale = 7.500000e+00 : f64}

@@ -21,6 +21,7 @@
 #include "mlir/IR/IRMapping.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -336,8 +337,8 @@ LogicalResult SampleOp::verify() {
     return emitOpError("expects uncond operands exactly when guidance_scale "
                        "is set (classifier-free guidance)");
   if (scale) {
-    if (!std::isfinite(*scale))
-      return emitOpError("expects a finite guidance_scale");
+    if (!(std::abs(*scale) <= std::numeric_limits<float>::max()))
+      return emitOpError("expects a finite guidance_scale (f32)");
     if (getUncond().size() != getCond().size())
       return emitOpError("expects one uncond tensor per cond tensor, got ")
              << getUncond().size() << " and " << getCond().size();
@@ -348,7 +349,7 @@ LogicalResult SampleOp::verify() {
                << c.getType() << ", got " << u.getType();
   }
   double rescale = getGuidanceRescale().convertToDouble();
-  if (!std::isfinite(rescale) || rescale < 0.0)
+  if (!(rescale >= 0.0 && rescale <= std::numeric_limits<float>::max()))
     return emitOpError("expects a finite guidance_rescale >= 0, got ")
            << rescale;
   if (rescale != 0.0 && !scale)

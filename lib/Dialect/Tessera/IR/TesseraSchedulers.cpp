@@ -27,14 +27,6 @@ using Diag = llvm::function_ref<InFlightDiagnostic()>;
 /// Training timesteps accepted by every scheduler (tables are linear in it).
 static constexpr int64_t kMaxTrainTimesteps = int64_t(1) << 20;
 
-bool SamplingSchedule::usesNoise() const {
-  return llvm::any_of(noiseCoef, [](double c) { return c != 0.0; });
-}
-
-bool SamplingSchedule::usesState() const {
-  return llvm::any_of(stateCoef, [](double c) { return c != 0.0; });
-}
-
 namespace {
 
 /// `v` as an affine function a·x + b·m of the sample x and the model
@@ -289,6 +281,7 @@ DDIMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   double finalAlpha = getSetAlphaToOne() ? 1.0 : ac->front();
   int64_t ratio = cfg.numTrain / n;
   SamplingSchedule s = emptySchedule(n);
+  s.stochastic = eta > 0.0;
   for (int64_t i = 0; i < n; ++i) {
     int64_t t = static_cast<int64_t>((*ts)[i]), prev = t - ratio;
     double a = (*ac)[t], ap = prev >= 0 ? (*ac)[prev] : finalAlpha;
@@ -320,6 +313,7 @@ DDPMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   if (failed(ts))
     return failure();
   SamplingSchedule s = emptySchedule(n);
+  s.stochastic = true;
   for (int64_t i = 0; i < n; ++i) {
     // The previous timestep is the next one in the list (-1 after the last).
     int64_t t = static_cast<int64_t>((*ts)[i]);
@@ -472,6 +466,7 @@ DPMSolverSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
     return std::log(alphaOf(i)) - std::log(sigmaOf(i));
   };
   SamplingSchedule s = emptySchedule(n);
+  s.multistep = true;
   for (int64_t i = 0; i < n; ++i) {
     double alphaS = alphaOf(i), sigmaS = sigmaOf(i);
     double alphaT = alphaOf(i + 1), sigmaT = sigmaOf(i + 1);
@@ -562,6 +557,7 @@ LCMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   double finalAlpha = getSetAlphaToOne() ? 1.0 : ac->front();
   const double sigmaData = 0.5;
   SamplingSchedule s = emptySchedule(n);
+  s.stochastic = true;
   for (int64_t i = 0; i < n; ++i) {
     int64_t t = ts[i], prev = i + 1 < n ? ts[i + 1] : t;
     double a = (*ac)[t], ap = prev >= 0 ? (*ac)[prev] : finalAlpha;

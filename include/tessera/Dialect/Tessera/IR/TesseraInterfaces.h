@@ -64,12 +64,17 @@ struct SamplingSchedule {
   llvm::SmallVector<double> stateSampleCoef, stateOutputCoef;
   /// The initial latent is drawn N(0, 1) and multiplied by this.
   double initNoiseSigma = 1.0;
+  /// Whether the scheduler adds noise (takes a noise operand or a seed) and
+  /// whether it is multistep (takes and returns a state), whatever the
+  /// number of steps: a run whose coefficients happen to be zero (DDPM with
+  /// one step at t = 0, DPM-Solver++ with two first-order steps) keeps the
+  /// same operands.
+  bool stochastic = false;
+  bool multistep = false;
 
   int64_t size() const { return static_cast<int64_t>(timestep.size()); }
-  /// Whether some step adds noise (C[i] != 0) or reads the state (D[i] !=
-  /// 0).
-  bool usesNoise() const;
-  bool usesState() const;
+  bool usesNoise() const { return stochastic; }
+  bool usesState() const { return multistep; }
 };
 
 } // namespace mlir::tessera
