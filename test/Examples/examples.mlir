@@ -37,5 +37,5 @@
 // CHECK-PIXART: output sample: f32[1,64,16] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
 // CHECK-EZAUDIO: output sample: f32[1,256,32] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
 // CHECK-WAN: output sample: f32[1,128,16] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
-// CHECK-NFDS: output sample: f32[1,80,16] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
+// CHECK-NFDS: output sample: f32[1,16,16] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}
 // CHECK-DIT: output y: f32[2,256,384] sum={{-?[0-9]\.[0-9]+e[-+][0-9]+}} mean_abs={{[0-9]}}

@@ -306,3 +306,20 @@ func.func @f(%x: tensor<2x8xf32>, %c: tensor<2x3xf32>, %u: tensor<2x3xf32>, %s: 
   }
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>, %m: tensor<2x8xf32>, %i: tensor<i64>) {
+  // expected-error @+1 {{'tessera.scheduler_step' op attribute 'num_inference_steps' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = tessera.scheduler_step %x, %m, %i scheduler(#tessera.ddim<>) steps(0) : (tensor<2x8xf32>, tensor<2x8xf32>, tensor<i64>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>, %m: tensor<2x8xf32>, %i: tensor<i64>) {
+  // expected-error @+2 {{expected one of [linear, scaled_linear, squaredcos_cap_v2] for diffusers' beta_schedule, got: cosine}}
+  // expected-error @+1 {{failed to parse Tessera_DDIMSchedulerAttr parameter 'beta_schedule'}}
+  %0 = tessera.scheduler_step %x, %m, %i scheduler(#tessera.ddim<beta_schedule = cosine>) steps(10) : (tensor<2x8xf32>, tensor<2x8xf32>, tensor<i64>) -> tensor<2x8xf32>
+  return
+}

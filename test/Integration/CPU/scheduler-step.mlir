@@ -28,6 +28,15 @@
 // RUN: %PYTHON %reference/check.py %t.lcm "schedulers.lcm_step(schedulers.lcm_tables(4, **dict(beta_schedule='linear', beta_start=0.0001, beta_end=0.02)), 1, m, x, z, None)[0]" --set i=1 | FileCheck %s --check-prefix=CHECK
 // RUN: %PYTHON %reference/check.py %t.lcm "schedulers.lcm_step(schedulers.lcm_tables(4, **dict(beta_schedule='linear', beta_start=0.0001, beta_end=0.02)), 3, m, x, z, None)[0]" --set i=3 | FileCheck %s --check-prefix=CHECK
 
+// The same step as a shared library for host-driven loops: it loads and
+// exports the entry point and its signature.
+// RUN: tesserac %s --entry=ddim_eta --emit=shared -o %t.so
+// RUN: %preload %PYTHON -c "import ctypes, sys; lib = ctypes.CDLL(sys.argv[1]); lib.tessera_entry; print(ctypes.cast(ctypes.addressof(ctypes.c_char.in_dll(lib, 'tessera_signature')), ctypes.c_char_p).value.decode())" %t.so | FileCheck %s --check-prefix=CHECK-SO
+// CHECK-SO: entry ddim_eta
+// CHECK-SO: input x f32 3,5,7
+// CHECK-SO: input i i32 {{ *}}range=0,50
+// CHECK-SO: output y f32 3,5,7
+
 // A step index outside [0, steps) is refused before any compute.
 // RUN: rm -rf %t.bad && mkdir -p %t.bad
 // RUN: %PYTHON -c "import numpy as np; np.save('%t.bad/i.npy', np.array(20, np.int32))"
