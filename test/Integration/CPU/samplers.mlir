@@ -37,6 +37,10 @@
 // RUN: tesserac %s --entry=cfg_euler_rescale -o %t.cfg_euler_rescale
 // RUN: %PYTHON %reference/check.py %t.cfg_euler_rescale "sampling.run('euler', 12, dict(), x, lambda x, t, lv, c: 0.1 * x + t / 1000 * c, cond=c, uncond=u, guidance=5.0, rescale=1.0)" | FileCheck %s --check-prefix=CHECK-LOOP
 
+// A denoiser region holding a mixture of experts (weights as inputs).
+// RUN: tesserac %s --entry=moe_denoiser -o %t.moe_denoiser
+// RUN: %PYTHON %reference/check.py %t.moe_denoiser "sampling.run('ddim', 10, dict(), x, lambda x, t, lv, c: moe.moe(x, moe.token_choice(x.reshape(-1, 16), wg, 2), wu, wd, 'gelu'))" --range x=-1,1 --default-range=-0.3,0.3 | FileCheck %s --check-prefix=CHECK-LOOP
+
 // Determinism: the counter-based noise does not depend on the thread count.
 // RUN: rm -rf %t.d1 %t.d2 && mkdir -p %t.d1 %t.d2
 // RUN: %t.ddpm --random-inputs --seed 3 --threads 1 --output %t.d1
@@ -333,4 +337,13 @@ func.func @cfg_euler_rescale(%latent: tensor<2x4x8x8xf32> {tessera.name = "x"}, 
     tessera.yield %o : tensor<4x4x8x8xf32>
   }
   return %y : tensor<2x4x8x8xf32>
+}
+
+func.func @moe_denoiser(%latent: tensor<2x8x16xf32> {tessera.name = "x"}, %wg: tensor<4x16xf32> {tessera.name = "wg"}, %wu: tensor<4x24x16xf32> {tessera.name = "wu"}, %wd: tensor<4x16x24xf32> {tessera.name = "wd"}) -> (tensor<2x8x16xf32> {tessera.name = "y"}) {
+  %y = tessera.sample %latent inputs(%wg, %wu, %wd) scheduler(#tessera.ddim<>) steps(10) : (tensor<2x8x16xf32>, tensor<4x16xf32>, tensor<4x24x16xf32>, tensor<4x16x24xf32>) -> tensor<2x8x16xf32> {
+  ^bb0(%x: tensor<2x8x16xf32>, %t: tensor<2xf32>, %g: tensor<4x16xf32>, %u: tensor<4x24x16xf32>, %d: tensor<4x16x24xf32>):
+    %m = tessera.moe %x router(%g) experts(%u, %d) routing(#tessera.token_choice<k = 2>) activation(gelu) : (tensor<2x8x16xf32>, tensor<4x16xf32>, tensor<4x24x16xf32>, tensor<4x16x24xf32>) -> tensor<2x8x16xf32>
+    tessera.yield %m : tensor<2x8x16xf32>
+  }
+  return %y : tensor<2x8x16xf32>
 }
