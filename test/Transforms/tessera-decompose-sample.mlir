@@ -3,10 +3,10 @@
 // tessera.sample becomes one scf.for over the steps carrying the latent (and
 // DPM-Solver++'s state), with the denoiser inlined. Per step, guidance, its
 // rescale and the scheduler step are two passes over the latent: one
-// reduction for the per-sample sums behind std(c) and std(g), and one
-// elementwise pass for everything else (guided output, rescale, step and
-// next state), written over the carried tensors; the only other generic is
-// the per-sample factor ([B], not the latent).
+// vectorised pass per sample for Σc, Σc², Σg, Σg² (f64 vector accumulators,
+// for std(c) and std(g)), and one elementwise linalg.generic for everything
+// else (guided output, rescale, step and next state), written over the
+// carried tensors.
 // CHECK-LABEL: func.func @guided
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0] [1, 7, 16]
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[1, 0, 0] [1, 7, 16]
@@ -17,8 +17,14 @@
 // CHECK: %[[OUT:.*]] = tessera.silu %{{.*}} : tensor<2x4x8x8xf32>
 // CHECK: %[[U:.*]] = tensor.extract_slice %[[OUT]][0, 0, 0, 0] [1, 4, 8, 8]
 // CHECK: %[[C:.*]] = tensor.extract_slice %[[OUT]][1, 0, 0, 0] [1, 4, 8, 8]
-// CHECK: %[[SUMS:.*]]:4 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "reduction"]} ins(%[[U]], %[[C]] : {{.*}}) outs({{.*}} : tensor<1xf64>, tensor<1xf64>, tensor<1xf64>, tensor<1xf64>)
-// CHECK: %[[F:.*]] = linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%[[SUMS]]#0, %[[SUMS]]#1, %[[SUMS]]#2, %[[SUMS]]#3 : {{.*}}) outs(%{{.*}} : tensor<1xf32>)
+// CHECK-NOT: linalg.generic
+// CHECK: %[[F:.*]] = scf.for {{.*}} -> (tensor<1xf32>)
+// CHECK: scf.for {{.*}} step %c8 iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x256xf32>, vector<8xf32>
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x256xf32>, vector<8xf32>
+// CHECK-COUNT-4: vector.reduction <add>
+// CHECK: tensor.insert
+// CHECK-NOT: linalg.generic
 // CHECK: %[[NEXT:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[X]], %[[U]], %[[C]], %[[F]], %[[H]] : {{.*}}) outs(%[[X]], %[[H]] : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>)
 // CHECK-NOT: linalg.generic
 // CHECK: scf.yield %[[NEXT]]#0, %[[NEXT]]#1

@@ -37,6 +37,10 @@
 // RUN: tesserac %s --entry=cfg_euler_rescale -o %t.cfg_euler_rescale
 // RUN: %PYTHON %reference/check.py %t.cfg_euler_rescale "sampling.run('euler', 12, dict(), x, lambda x, t, lv, c: 0.1 * x + t / 1000 * c, cond=c, uncond=u, guidance=5.0, rescale=1.0)" | FileCheck %s --check-prefix=CHECK-LOOP
 
+// Guidance rescale over 15 values per sample (a vector and a tail of 7).
+// RUN: tesserac %s --entry=cfg_rescale_odd -o %t.cfg_rescale_odd
+// RUN: %PYTHON %reference/check.py %t.cfg_rescale_odd "sampling.run('ddim', 8, dict(), x, lambda x, t, lv, c: 0.1 * x + t / 1000 * c, cond=c, uncond=u, guidance=3.0, rescale=0.5)" | FileCheck %s --check-prefix=CHECK-LOOP
+
 // A denoiser region holding a mixture of experts (weights as inputs).
 // RUN: tesserac %s --entry=moe_denoiser -o %t.moe_denoiser
 // RUN: %PYTHON %reference/check.py %t.moe_denoiser "sampling.run('ddim', 10, dict(), x, lambda x, t, lv, c: moe.moe(x, moe.token_choice(x.reshape(-1, 16), wg, 2), wu, wd, 'gelu'))" --range x=-1,1 --default-range=-0.3,0.3 | FileCheck %s --check-prefix=CHECK-LOOP
@@ -346,4 +350,20 @@ func.func @moe_denoiser(%latent: tensor<2x8x16xf32> {tessera.name = "x"}, %wg: t
     tessera.yield %m : tensor<2x8x16xf32>
   }
   return %y : tensor<2x8x16xf32>
+}
+
+func.func @cfg_rescale_odd(%latent: tensor<2x3x5xf32> {tessera.name = "x"}, %c: tensor<2x3x5xf32> {tessera.name = "c"}, %u: tensor<2x3x5xf32> {tessera.name = "u"}) -> (tensor<2x3x5xf32> {tessera.name = "y"}) {
+  %y = tessera.sample %latent cond(%c) uncond(%u) scheduler(#tessera.ddim<>) steps(8) {guidance_scale = 3.0, guidance_rescale = 0.5} : (tensor<2x3x5xf32>, tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
+  ^bb0(%x: tensor<4x3x5xf32>, %t: tensor<4xf32>, %cc: tensor<4x3x5xf32>):
+    %e = tensor.empty() : tensor<4x3x5xf32>
+    %tb = linalg.broadcast ins(%t : tensor<4xf32>) outs(%e : tensor<4x3x5xf32>) dimensions = [1, 2]
+    %k = arith.constant dense<0.001> : tensor<4x3x5xf32>
+    %k1 = arith.constant dense<0.1> : tensor<4x3x5xf32>
+    %ts = arith.mulf %tb, %k : tensor<4x3x5xf32>
+    %tc = arith.mulf %ts, %cc : tensor<4x3x5xf32>
+    %xs = arith.mulf %x, %k1 : tensor<4x3x5xf32>
+    %o = arith.addf %xs, %tc : tensor<4x3x5xf32>
+    tessera.yield %o : tensor<4x3x5xf32>
+  }
+  return %y : tensor<2x3x5xf32>
 }

@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
 #include <cmath>
@@ -127,15 +128,16 @@ Value gaussian(OpBuilder &b, Location loc, Value seed, Value n, Value step) {
       arith::AddFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f64, w[0]),
                             f(1.0)),
       f(std::ldexp(1.0, -32)));
-  Value u2 = arith::MulFOp::create(
-      b, loc, arith::UIToFPOp::create(b, loc, f64, w[1]),
-      f(std::ldexp(1.0, -32)));
+  Value u2 =
+      arith::MulFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f64, w[1]),
+                            f(std::ldexp(1.0, -32)));
   Value r = math::SqrtOp::create(
       b, loc,
       arith::MulFOp::create(b, loc, f(-2.0), math::LogOp::create(b, loc, u1)));
   Value z = arith::MulFOp::create(
       b, loc, r,
-      math::CosOp::create(b, loc, arith::MulFOp::create(b, loc, f(2 * M_PI), u2)));
+      math::CosOp::create(b, loc,
+                          arith::MulFOp::create(b, loc, f(2 * M_PI), u2)));
   return arith::TruncFOp::create(b, loc, b.getF32Type(), z);
 }
 
@@ -146,14 +148,14 @@ struct StepInputs {
   /// conditional halves and the per-sample rescale factor [B] (or null).
   Value output, uncond, cond, factor;
   double guidance = 1.0;
-  Value noise;       // an operand (scheduler_step) ...
-  Value seed, step;  // ... or drawn here (tessera.sample), i64
-  Value state;       // multistep state, or null
+  Value noise;      // an operand (scheduler_step) ...
+  Value seed, step; // ... or drawn here (tessera.sample), i64
+  Value state;      // multistep state, or null
 };
 
 /// x' = A·x + B·m + C·z + D·h (and h' = P·x + Q·m) in one linalg.generic.
-SmallVector<Value> fusedStep(OpBuilder &bld, Location loc,
-                             const StepInputs &in, const StepCoefficients &k) {
+SmallVector<Value> fusedStep(OpBuilder &bld, Location loc, const StepInputs &in,
+                             const StepCoefficients &k) {
   GenericBuilder g(bld, loc);
   RankedTensorType type = tensorOf(in.sample);
   unsigned rank = type.getRank();
@@ -190,8 +192,8 @@ SmallVector<Value> fusedStep(OpBuilder &bld, Location loc,
         } else {
           // g = u + s · (c − u), times the rescale factor.
           Value u = args[iU], c = args[iC];
-          Value s = arith::ConstantOp::create(
-              b, l, b.getF32Type(), b.getF32FloatAttr(in.guidance));
+          Value s = arith::ConstantOp::create(b, l, b.getF32Type(),
+                                              b.getF32FloatAttr(in.guidance));
           m = fma(s, arith::SubFOp::create(b, l, c, u), u);
           if (iF >= 0)
             m = arith::MulFOp::create(b, l, m, args[iF]);
@@ -202,7 +204,8 @@ SmallVector<Value> fusedStep(OpBuilder &bld, Location loc,
           z = args[iZ];
         } else if (in.seed) {
           Type i64 = b.getI64Type();
-          Value n = arith::ConstantOp::create(b, l, i64, b.getI64IntegerAttr(0));
+          Value n =
+              arith::ConstantOp::create(b, l, i64, b.getI64IntegerAttr(0));
           for (unsigned dim = 0; dim < rank; ++dim) {
             Value id = arith::IndexCastOp::create(
                 b, l, i64, linalg::IndexOp::create(b, l, dim));
@@ -265,8 +268,8 @@ LogicalResult SchedulerStepOp::verify() {
                            ? "expects a state operand and a next-state result: "
                              "the scheduler is multistep"
                            : "expects no state: the scheduler is single-step");
-  if (getState() && (getState().getType() != type ||
-                     getNextState().getType() != type))
+  if (getState() &&
+      (getState().getType() != type || getNextState().getType() != type))
     return emitOpError("expects the state and next state of the sample's type ")
            << type;
   return success();
@@ -283,7 +286,8 @@ LogicalResult SchedulerStepOp::decompose(RewriterBase &rewriter) {
   declareValidRange(getStep(), 0, n);
   Tables tables(rewriter, loc, *s);
   // The step, clamped to [0, n).
-  Value step = tensor::ExtractOp::create(rewriter, loc, getStep(), ValueRange{});
+  Value step =
+      tensor::ExtractOp::create(rewriter, loc, getStep(), ValueRange{});
   Type i64 = rewriter.getI64Type();
   if (!step.getType().isInteger(64))
     step = arith::ExtSIOp::create(rewriter, loc, i64, step);
@@ -294,8 +298,8 @@ LogicalResult SchedulerStepOp::decompose(RewriterBase &rewriter) {
   step = arith::MinSIOp::create(
       rewriter, loc, arith::MaxSIOp::create(rewriter, loc, step, c64(0)),
       c64(n - 1));
-  Value i = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
-                                       step);
+  Value i =
+      arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), step);
   StepInputs in;
   in.sample = getSample();
   in.output = getModelOutput();
@@ -359,9 +363,9 @@ LogicalResult SampleOp::verify() {
   if (failed(s))
     return failure();
   if (s->usesNoise() != static_cast<bool>(getSeed()))
-    return emitOpError(s->usesNoise()
-                           ? "expects a seed operand: the scheduler adds noise"
-                           : "expects no seed operand: the scheduler adds none");
+    return emitOpError(
+        s->usesNoise() ? "expects a seed operand: the scheduler adds noise"
+                       : "expects no seed operand: the scheduler adds none");
   return success();
 }
 
@@ -399,6 +403,104 @@ LogicalResult SampleOp::verifyRegions() {
     return emitOpError("expects the denoiser to end with tessera.yield of ")
            << x;
   return success();
+}
+
+/// The guidance-rescale factor φ · std(c) / std(g) + (1 − φ) per sample of
+/// u, c [B, ...] (g = u + s · (c − u)), as a tensor<Bxf32>: one vectorised
+/// pass over each sample accumulating Σc, Σc², Σg, Σg² in f64 registers.
+/// The (n − 1) of the unbiased standard deviations cancels in the ratio.
+static Value rescaleFactors(OpBuilder &b, Location l, Value u, Value c,
+                            double scale, double rescale) {
+  RankedTensorType type = tensorOf(u);
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t batch = shape[0], n = 1;
+  for (int64_t d : shape.drop_front())
+    n *= d;
+  SmallVector<ReassociationIndices> flat = {{0}, {}};
+  for (unsigned d = 1; d < shape.size(); ++d)
+    flat[1].push_back(d);
+  if (shape.size() == 1)
+    flat = {{0}};
+  auto rows = [&](Value v) -> Value {
+    if (shape.size() == 1)
+      return tensor::ExpandShapeOp::create(
+          b, l, RankedTensorType::get({batch, 1}, type.getElementType()), v,
+          SmallVector<ReassociationIndices>{{0, 1}});
+    return tensor::CollapseShapeOp::create(b, l, v, flat);
+  };
+  Value u2 = rows(u), c2 = rows(c);
+  constexpr int64_t kWidth = 8;
+  Type f32 = b.getF32Type(), f64 = b.getF64Type();
+  auto vf32 = VectorType::get({kWidth}, f32);
+  auto vf64 = VectorType::get({kWidth}, f64);
+  auto idx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, l, v); };
+  auto cf64 = [&](OpBuilder &nb, double v) {
+    return arith::ConstantOp::create(nb, l, f64, nb.getF64FloatAttr(v));
+  };
+  Value zero32 = arith::ConstantOp::create(b, l, f32, b.getF32FloatAttr(0.0));
+  Value vzero = arith::ConstantOp::create(
+      b, l, vf64, DenseElementsAttr::get(vf64, b.getF64FloatAttr(0.0)));
+  Value vscale = arith::ConstantOp::create(
+      b, l, vf64, DenseElementsAttr::get(vf64, b.getF64FloatAttr(scale)));
+  Value init = tensor::EmptyOp::create(b, l, ArrayRef<int64_t>{batch}, f32);
+  auto perSample = scf::ForOp::create(
+      b, l, idx(0), idx(batch), idx(1), ValueRange{init},
+      [&](OpBuilder &ob, Location, Value bi, ValueRange outer) {
+        // Whole vectors in the loop (plain loads); a tail of n mod 8
+        // values once, with a read that pads with 0 (which adds nothing).
+        auto accumulate = [&](OpBuilder &ib, Value j, ValueRange acc,
+                              bool inBounds) -> SmallVector<Value> {
+          auto read = [&](Value t) -> Value {
+            Value v = vector::TransferReadOp::create(ib, l, vf32, t,
+                                                     ValueRange{bi, j}, zero32,
+                                                     ArrayRef<bool>{inBounds});
+            return arith::ExtFOp::create(ib, l, vf64, v);
+          };
+          Value vu = read(u2), vc = read(c2);
+          Value g = arith::AddFOp::create(
+              ib, l, vu,
+              arith::MulFOp::create(ib, l, vscale,
+                                    arith::SubFOp::create(ib, l, vc, vu)));
+          auto add = [&](Value s, Value v) -> Value {
+            return arith::AddFOp::create(ib, l, s, v);
+          };
+          return {add(acc[0], vc),
+                  add(acc[1], arith::MulFOp::create(ib, l, vc, vc)),
+                  add(acc[2], g),
+                  add(acc[3], arith::MulFOp::create(ib, l, g, g))};
+        };
+        int64_t whole = n / kWidth * kWidth;
+        auto loop = scf::ForOp::create(
+            ob, l, idx(0), idx(whole), idx(kWidth),
+            ValueRange{vzero, vzero, vzero, vzero},
+            [&](OpBuilder &ib, Location, Value j, ValueRange acc) {
+              scf::YieldOp::create(ib, l, accumulate(ib, j, acc, true));
+            });
+        SmallVector<Value> sums(loop.getResults());
+        if (whole < n)
+          sums = accumulate(ob, idx(whole), sums, false);
+        SmallVector<Value> s;
+        for (Value v : sums)
+          s.push_back(vector::ReductionOp::create(
+              ob, l, vector::CombiningKind::ADD, v));
+        auto var = [&](Value sum, Value sq) {
+          Value mean = arith::DivFOp::create(ob, l, sum,
+                                             cf64(ob, static_cast<double>(n)));
+          return arith::SubFOp::create(ob, l, sq,
+                                       arith::MulFOp::create(ob, l, mean, sum));
+        };
+        Value ratio = math::SqrtOp::create(
+            ob, l,
+            arith::DivFOp::create(ob, l, var(s[0], s[1]), var(s[2], s[3])));
+        Value f = arith::AddFOp::create(
+            ob, l, arith::MulFOp::create(ob, l, cf64(ob, rescale), ratio),
+            cf64(ob, 1.0 - rescale));
+        Value next = tensor::InsertOp::create(
+            ob, l, arith::TruncFOp::create(ob, l, f32, f), outer[0],
+            ValueRange{bi});
+        scf::YieldOp::create(ob, l, ValueRange{next});
+      });
+  return perSample.getResult(0);
 }
 
 LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
@@ -493,10 +595,10 @@ LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
         }
         if (cfg)
           input = concat(b, input, input);
-        Value t = linalg::FillOp::create(b, l,
-                                         Tables::at(b, l, tables.timestep, i),
-                                         gb.empty({rb}, f32))
-                      .getResult(0);
+        Value t =
+            linalg::FillOp::create(b, l, Tables::at(b, l, tables.timestep, i),
+                                   gb.empty({rb}, f32))
+                .getResult(0);
         IRMapping map;
         map.map(body.getArgument(0), input);
         map.map(body.getArgument(1), t);
@@ -506,16 +608,15 @@ LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
         for (Value v : getInputs())
           map.map(body.getArgument(argNo++), v);
         if (body.getNumArguments() > argNo) {
-          Value level = linalg::FillOp::create(
-                            b, l, Tables::at(b, l, tables.level, i),
-                            gb.empty({rb}, f32))
-                            .getResult(0);
+          Value level =
+              linalg::FillOp::create(b, l, Tables::at(b, l, tables.level, i),
+                                     gb.empty({rb}, f32))
+                  .getResult(0);
           map.map(body.getArgument(argNo), level);
         }
         for (Operation &op : body.without_terminator())
           b.clone(op, map);
-        Value out =
-            map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
+        Value out = map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
         StepInputs in;
         in.sample = x;
         in.guidance = scale;
@@ -526,62 +627,7 @@ LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
           in.output = out;
         }
         if (cfg && rescale > 0.0) {
-          // Pass 1: Σc, Σc², Σg, Σg² per sample (f64), g the guided output.
-          unsigned rank = shape.size();
-          SmallVector<unsigned> all = GenericBuilder::iota(rank);
-          SmallVector<unsigned> red = GenericBuilder::iota(rank - 1, 1);
-          Type f64 = b.getF64Type();
-          SmallVector<Value> zeros(4, gb.filled({batch}, f64, 0.0));
-          SmallVector<SmallVector<unsigned>> outDims(4, {0});
-          SmallVector<Value> sums = gb.generic(
-              rank, red, {in.uncond, in.cond}, {all, all}, zeros, outDims,
-              [&](OpBuilder &nb, Location nl,
-                  ValueRange a) -> SmallVector<Value> {
-                Value u = arith::ExtFOp::create(nb, nl, f64, a[0]);
-                Value c = arith::ExtFOp::create(nb, nl, f64, a[1]);
-                Value sc = arith::ConstantOp::create(nb, nl, f64,
-                                                     nb.getF64FloatAttr(scale));
-                Value gd = arith::AddFOp::create(
-                    nb, nl, u,
-                    arith::MulFOp::create(nb, nl, sc,
-                                          arith::SubFOp::create(nb, nl, c, u)));
-                auto acc = [&](Value s, Value v) -> Value {
-                  return arith::AddFOp::create(nb, nl, s, v);
-                };
-                return SmallVector<Value>{
-                    acc(a[2], c), acc(a[3], arith::MulFOp::create(nb, nl, c, c)),
-                    acc(a[4], gd),
-                    acc(a[5], arith::MulFOp::create(nb, nl, gd, gd))};
-              });
-          // factor = φ · std(c) / std(g) + (1 − φ); the (n − 1) of the
-          // unbiased standard deviations cancels in the ratio.
-          double count = 1.0;
-          for (int64_t dim : shape.drop_front())
-            count *= static_cast<double>(dim);
-          in.factor = gb.generic(
-              1, {}, sums, {{0}, {0}, {0}, {0}}, {gb.empty({batch}, f32)},
-              {{0}},
-              [&](OpBuilder &nb, Location nl,
-                  ValueRange a) -> SmallVector<Value> {
-                auto cst = [&](double v) {
-                  return arith::ConstantOp::create(nb, nl, f64,
-                                                   nb.getF64FloatAttr(v));
-                };
-                auto var = [&](Value sum, Value sq) {
-                  Value mean = arith::DivFOp::create(nb, nl, sum, cst(count));
-                  return arith::SubFOp::create(
-                      nb, nl, sq, arith::MulFOp::create(nb, nl, mean, sum));
-                };
-                Value ratio = math::SqrtOp::create(
-                    nb, nl,
-                    arith::DivFOp::create(nb, nl, var(a[0], a[1]),
-                                          var(a[2], a[3])));
-                Value f = arith::AddFOp::create(
-                    nb, nl, arith::MulFOp::create(nb, nl, cst(rescale), ratio),
-                    cst(1.0 - rescale));
-                return SmallVector<Value>{
-                    arith::TruncFOp::create(nb, nl, f32, f)};
-              })[0];
+          in.factor = rescaleFactors(b, l, in.uncond, in.cond, scale, rescale);
         }
         if (seed) {
           in.seed = seed;

@@ -73,10 +73,9 @@ LogicalResult trailingTimesteps(int64_t numTrain, int64_t n,
                                 MutableArrayRef<double> ts, Diag emitError) {
   double ratio = static_cast<double>(numTrain) / n;
   if (static_cast<int64_t>(std::ceil(numTrain / ratio)) != n)
-    return emitError() << "timestep_spacing = trailing is not defined for "
-                       << n << " steps of " << numTrain
-                       << " (diffusers gives " << n + 1
-                       << " timesteps, the last -1)";
+    return emitError() << "timestep_spacing = trailing is not defined for " << n
+                       << " steps of " << numTrain << " (diffusers gives "
+                       << n + 1 << " timesteps, the last -1)";
   for (int64_t i = 0; i < n; ++i)
     ts[i] = roundEven(numTrain - i * ratio) - 1.0;
   return success();
@@ -92,8 +91,7 @@ struct BetaConfig {
   int64_t stepsOffset;
   bool zeroSnr;
 
-  template <typename AttrT>
-  static BetaConfig of(AttrT a) {
+  template <typename AttrT> static BetaConfig of(AttrT a) {
     return {a.getNumTrainTimesteps(),
             a.getBetaStart().convertToDouble(),
             a.getBetaEnd().convertToDouble(),
@@ -156,8 +154,8 @@ struct BetaConfig {
   FailureOr<SmallVector<double>> discreteTimesteps(int64_t n,
                                                    Diag emitError) const {
     if (n > numTrain)
-      return emitError() << "expects at most num_train_timesteps = "
-                         << numTrain << " inference steps, got " << n;
+      return emitError() << "expects at most num_train_timesteps = " << numTrain
+                         << " inference steps, got " << n;
     SmallVector<double> ts(n);
     switch (spacing) {
     case TimestepSpacing::linspace: {
@@ -180,8 +178,8 @@ struct BetaConfig {
     for (double t : ts)
       if (t < 0 || t >= numTrain)
         return emitError() << "timestep " << static_cast<int64_t>(t)
-                           << " (from steps_offset) is outside [0, "
-                           << numTrain << ")";
+                           << " (from steps_offset) is outside [0, " << numTrain
+                           << ")";
     return ts;
   }
 };
@@ -189,9 +187,9 @@ struct BetaConfig {
 /// Starts a schedule of `n` steps with every coefficient 0 and S = 1.
 SamplingSchedule emptySchedule(int64_t n) {
   SamplingSchedule s;
-  for (auto *v : {&s.timestep, &s.level, &s.sampleCoef, &s.outputCoef,
-                  &s.noiseCoef, &s.stateCoef, &s.stateSampleCoef,
-                  &s.stateOutputCoef})
+  for (auto *v :
+       {&s.timestep, &s.level, &s.sampleCoef, &s.outputCoef, &s.noiseCoef,
+        &s.stateCoef, &s.stateSampleCoef, &s.stateOutputCoef})
     v->assign(n, 0.0);
   s.inputScale.assign(n, 1.0);
   return s;
@@ -285,7 +283,8 @@ DDIMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   for (int64_t i = 0; i < n; ++i) {
     int64_t t = static_cast<int64_t>((*ts)[i]), prev = t - ratio;
     double a = (*ac)[t], ap = prev >= 0 ? (*ac)[prev] : finalAlpha;
-    auto [x0, eps] = predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
+    auto [x0, eps] =
+        predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
     double var = (1 - ap) / (1 - a) * (1 - a / ap);
     double sigma = eta * std::sqrt(std::max(var, 0.0));
     Affine next = x0 * std::sqrt(ap) +
@@ -320,7 +319,8 @@ DDPMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
     int64_t prev = i + 1 < n ? static_cast<int64_t>((*ts)[i + 1]) : -1;
     double a = (*ac)[t], ap = prev >= 0 ? (*ac)[prev] : 1.0;
     double curAlpha = a / ap, curBeta = 1 - curAlpha;
-    auto [x0, eps] = predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
+    auto [x0, eps] =
+        predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
     (void)eps;
     double c0 = std::sqrt(ap) * curBeta / (1 - a);
     double ct = std::sqrt(curAlpha) * (1 - ap) / (1 - a);
@@ -456,11 +456,13 @@ DPMSolverSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
     for (int64_t i = 0; i < n; ++i) {
       double t = sigmaToT(train, sig[i]);
       ts[i] = cfg.schedule == BetaSchedule::squaredcos_cap_v2 ? std::trunc(t)
-                                                               : roundEven(t);
+                                                              : roundEven(t);
     }
   }
   sig.push_back(0.0);
-  auto alphaOf = [&](int64_t i) { return 1.0 / std::sqrt(sig[i] * sig[i] + 1); };
+  auto alphaOf = [&](int64_t i) {
+    return 1.0 / std::sqrt(sig[i] * sig[i] + 1);
+  };
   auto sigmaOf = [&](int64_t i) { return sig[i] * alphaOf(i); };
   auto lambdaOf = [&](int64_t i) {
     return std::log(alphaOf(i)) - std::log(sigmaOf(i));
@@ -543,8 +545,8 @@ LCMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
     return emitError() << "expects original_inference_steps in [1, "
                        << cfg.numTrain << "], got " << orig;
   if (n > orig)
-    return emitError() << "expects at most original_inference_steps = "
-                       << orig << " inference steps, got " << n;
+    return emitError() << "expects at most original_inference_steps = " << orig
+                       << " inference steps, got " << n;
   // The skipping schedule of the original (distillation) steps.
   int64_t k = cfg.numTrain / orig;
   SmallVector<int64_t> origin;
@@ -552,8 +554,8 @@ LCMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
     origin.push_back(j * k - 1);
   SmallVector<int64_t> ts;
   for (int64_t i = 0; i < n; ++i)
-    ts.push_back(origin[static_cast<int64_t>(std::floor(
-        static_cast<double>(i) * orig / n))]);
+    ts.push_back(origin[static_cast<int64_t>(
+        std::floor(static_cast<double>(i) * orig / n))]);
   double finalAlpha = getSetAlphaToOne() ? 1.0 : ac->front();
   const double sigmaData = 0.5;
   SamplingSchedule s = emptySchedule(n);
@@ -564,7 +566,8 @@ LCMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
     double st = t * scaling;
     double cSkip = sigmaData * sigmaData / (st * st + sigmaData * sigmaData);
     double cOut = st / std::sqrt(st * st + sigmaData * sigmaData);
-    auto [x0, eps] = predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
+    auto [x0, eps] =
+        predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
     (void)eps;
     Affine denoised = x0 * cOut + Affine{cSkip, 0.0};
     bool last = i == n - 1;

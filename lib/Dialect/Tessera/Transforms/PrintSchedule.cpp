@@ -51,8 +51,9 @@ struct TesseraPrintSchedulePass
         return WalkResult::interrupt();
       auto func = op->getParentOfType<FunctionOpInterface>();
       os << "schedule @" << (func ? func.getName() : "?") << " #" << index++
-         << " steps=" << steps << " init_noise_sigma="
-         << llvm::format("%.17g", t->initNoiseSigma) << "\n";
+         << " steps=" << steps
+         << " init_noise_sigma=" << llvm::format("%.17g", t->initNoiseSigma)
+         << "\n";
       printRow(os, "timestep", t->timestep);
       printRow(os, "input_scale", t->inputScale);
       printRow(os, "level", t->level);

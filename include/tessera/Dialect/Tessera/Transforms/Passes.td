@@ -60,7 +60,8 @@ def TesseraDecomposePass : Pass<"tessera-decompose"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect", "::mlir::tessera::TesseraDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::tessera::TesseraDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 
