@@ -238,6 +238,12 @@ StepCoefficients coefficientsAt(OpBuilder &b, Location loc, const Tables &t,
 
 } // namespace
 
+/// The op's schedule, or its diagnostic on the op.
+template <typename OpT> static FailureOr<SamplingSchedule> scheduleOf(OpT op) {
+  return op.getScheduler().getSchedule(op.getNumInferenceSteps(),
+                                       [&] { return op.emitOpError(); });
+}
+
 //===----------------------------------------------------------------------===//
 // SchedulerStepOp
 //===----------------------------------------------------------------------===//
@@ -250,8 +256,7 @@ LogicalResult SchedulerStepOp::verify() {
     return emitOpError("expects model_output and the result to have the "
                        "sample's type ")
            << type;
-  FailureOr<SamplingSchedule> s = getScheduler().getSchedule(
-      getNumInferenceSteps(), [&] { return emitOpError(); });
+  FailureOr<SamplingSchedule> s = scheduleOf(*this);
   if (failed(s))
     return failure();
   if (s->usesNoise() != static_cast<bool>(getNoise()))
@@ -278,8 +283,7 @@ LogicalResult SchedulerStepOp::verify() {
 LogicalResult SchedulerStepOp::decompose(RewriterBase &rewriter) {
   Location loc = getLoc();
   rewriter.setInsertionPoint(*this);
-  FailureOr<SamplingSchedule> s = getScheduler().getSchedule(
-      getNumInferenceSteps(), [&] { return emitOpError(); });
+  FailureOr<SamplingSchedule> s = scheduleOf(*this);
   if (failed(s))
     return failure();
   int64_t n = s->size();
@@ -358,8 +362,7 @@ LogicalResult SampleOp::verify() {
            << rescale;
   if (rescale != 0.0 && !scale)
     return emitOpError("expects guidance_scale with guidance_rescale");
-  FailureOr<SamplingSchedule> s = getScheduler().getSchedule(
-      getNumInferenceSteps(), [&] { return emitOpError(); });
+  FailureOr<SamplingSchedule> s = scheduleOf(*this);
   if (failed(s))
     return failure();
   if (s->usesNoise() != static_cast<bool>(getSeed()))
@@ -506,8 +509,7 @@ static Value rescaleFactors(OpBuilder &b, Location l, Value u, Value c,
 LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
   Location loc = getLoc();
   rewriter.setInsertionPoint(*this);
-  FailureOr<SamplingSchedule> s = getScheduler().getSchedule(
-      getNumInferenceSteps(), [&] { return emitOpError(); });
+  FailureOr<SamplingSchedule> s = scheduleOf(*this);
   if (failed(s))
     return failure();
   GenericBuilder g(rewriter, loc);

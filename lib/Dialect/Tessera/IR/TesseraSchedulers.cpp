@@ -149,6 +149,20 @@ struct BetaConfig {
     return ac;
   }
 
+  /// ᾱ for the σ-space schedulers (Euler, DPM-Solver++): with zero terminal
+  /// SNR the last ᾱ is 2^-24 so that σ stays finite (as diffusers does),
+  /// and at most numTrain steps.
+  FailureOr<SmallVector<double>> sigmaAlphasCumprod(int64_t n,
+                                                    Diag emitError) const {
+    if (n > numTrain)
+      return emitError() << "expects at most num_train_timesteps = " << numTrain
+                         << " inference steps, got " << n;
+    auto ac = alphasCumprod(emitError);
+    if (succeeded(ac) && zeroSnr)
+      ac->back() = std::pow(2.0, -24);
+    return ac;
+  }
+
   /// The inference timesteps of DDIM / DDPM / LCM-style discrete schedulers
   /// (diffusers' set_timesteps), largest first.
   FailureOr<SmallVector<double>> discreteTimesteps(int64_t n,
@@ -342,14 +356,9 @@ DDPMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
 FailureOr<SamplingSchedule>
 EulerSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   BetaConfig cfg = BetaConfig::of(*this);
-  auto ac = cfg.alphasCumprod(emitError);
+  auto ac = cfg.sigmaAlphasCumprod(n, emitError);
   if (failed(ac))
     return failure();
-  if (cfg.zeroSnr)
-    ac->back() = std::pow(2.0, -24); // σ stays finite (as diffusers does)
-  if (n > cfg.numTrain)
-    return emitError() << "expects at most num_train_timesteps = "
-                       << cfg.numTrain << " inference steps, got " << n;
   SmallVector<double> train = trainSigmas(*ac);
   SmallVector<double> ts(n);
   switch (cfg.spacing) {
@@ -417,14 +426,9 @@ EulerSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
 FailureOr<SamplingSchedule>
 DPMSolverSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   BetaConfig cfg = BetaConfig::of(*this);
-  auto ac = cfg.alphasCumprod(emitError);
+  auto ac = cfg.sigmaAlphasCumprod(n, emitError);
   if (failed(ac))
     return failure();
-  if (cfg.zeroSnr)
-    ac->back() = std::pow(2.0, -24);
-  if (n > cfg.numTrain)
-    return emitError() << "expects at most num_train_timesteps = "
-                       << cfg.numTrain << " inference steps, got " << n;
   int64_t N = cfg.numTrain;
   SmallVector<double> train = trainSigmas(*ac);
   SmallVector<double> ts(n);
