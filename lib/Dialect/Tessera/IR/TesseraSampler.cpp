@@ -515,7 +515,7 @@ LogicalResult SampleOp::decompose(RewriterBase &rewriter) {
   GenericBuilder g(rewriter, loc);
   RankedTensorType latent = tensorOf(getLatent());
   ArrayRef<int64_t> shape = latent.getShape();
-  int64_t batch = shape[0], rb = regionBatch(*this);
+  int64_t rb = regionBatch(*this);
   bool cfg = static_cast<bool>(getGuidanceScaleAttr());
   Type f32 = rewriter.getF32Type(), i64 = rewriter.getI64Type();
   auto scalar = [&](double v) {
