@@ -333,9 +333,8 @@ DDPMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
     int64_t prev = i + 1 < n ? static_cast<int64_t>((*ts)[i + 1]) : -1;
     double a = (*ac)[t], ap = prev >= 0 ? (*ac)[prev] : 1.0;
     double curAlpha = a / ap, curBeta = 1 - curAlpha;
-    auto [x0, eps] =
-        predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
-    (void)eps;
+    Affine x0 =
+        predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a)).first;
     double c0 = std::sqrt(ap) * curBeta / (1 - a);
     double ct = std::sqrt(curAlpha) * (1 - ap) / (1 - a);
     Affine next = x0 * c0 + Affine{ct, 0.0};
@@ -476,8 +475,7 @@ DPMSolverSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   for (int64_t i = 0; i < n; ++i) {
     double alphaS = alphaOf(i), sigmaS = sigmaOf(i);
     double alphaT = alphaOf(i + 1), sigmaT = sigmaOf(i + 1);
-    auto [x0, eps] = predictions(cfg.prediction, alphaS, sigmaS);
-    (void)eps;
+    Affine x0 = predictions(cfg.prediction, alphaS, sigmaS).first;
     double h = lambdaOf(i + 1) - lambdaOf(i);
     double c = -alphaT * std::expm1(-h); // −α_t (e^{−h} − 1)
     double ratio = sigmaT / sigmaS;
@@ -560,19 +558,19 @@ LCMSchedulerAttr::getSchedule(int64_t n, Diag emitError) const {
   for (int64_t i = 0; i < n; ++i)
     ts.push_back(origin[static_cast<int64_t>(
         std::floor(static_cast<double>(i) * orig / n))]);
-  double finalAlpha = getSetAlphaToOne() ? 1.0 : ac->front();
   const double sigmaData = 0.5;
   SamplingSchedule s = emptySchedule(n);
   s.stochastic = true;
+  // The next timestep is never negative (the last step does not re-noise),
+  // so set_alpha_to_one has no effect here, as in diffusers.
   for (int64_t i = 0; i < n; ++i) {
     int64_t t = ts[i], prev = i + 1 < n ? ts[i + 1] : t;
-    double a = (*ac)[t], ap = prev >= 0 ? (*ac)[prev] : finalAlpha;
+    double a = (*ac)[t], ap = (*ac)[prev];
     double st = t * scaling;
     double cSkip = sigmaData * sigmaData / (st * st + sigmaData * sigmaData);
     double cOut = st / std::sqrt(st * st + sigmaData * sigmaData);
-    auto [x0, eps] =
-        predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a));
-    (void)eps;
+    Affine x0 =
+        predictions(cfg.prediction, std::sqrt(a), std::sqrt(1 - a)).first;
     Affine denoised = x0 * cOut + Affine{cSkip, 0.0};
     bool last = i == n - 1;
     Affine next = last ? denoised : denoised * std::sqrt(ap);

@@ -483,7 +483,7 @@ def Tessera_LCMSchedulerAttr : Tessera_SchedulerAttr<"LCMScheduler", "lcm"> {
   }], Tessera_SchedulerKeys.doc);
   let parameters = !con(
       Tessera_BetaParams<"0.00085", "0.012", "scaled_linear", "leading">.params,
-      (ins Tessera_BoolParameter<"true", "bool (default: true)">:$set_alpha_to_one,
+      (ins Tessera_BoolParameter<"true", "bool (default: true; no effect: the last step does not re-noise, as in diffusers)">:$set_alpha_to_one,
            Tessera_IntParameter<"50">:$original_inference_steps,
            Tessera_DefaultDoubleParameter<"10.0">:$timestep_scaling));
 }
