@@ -6,6 +6,23 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/bootstrap.sh"
 cmake --build "$BUILD_DIR" --target check-tessera
+# The executed suites again for each x86-64 level this host can run (the
+# kernels' vector width and register blocks follow --mcpu; code for a level
+# the host lacks is checked in test/Pipelines/cpu-levels.mlir).
+has() {
+  local f
+  for f in "$@"; do
+    grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | grep -qw -- "$f" || return 1
+  done
+}
+levels=()
+if has avx2 fma bmi2; then levels+=(x86-64-v3); fi
+if has avx512f avx512bw avx512dq avx512vl; then levels+=(x86-64-v4); fi
+for level in "${levels[@]+"${levels[@]}"}"; do
+  echo "== executed suites at --mcpu=$level"
+  /usr/lib/llvm-22/bin/lit -q --param "tessera_mcpu=$level" \
+    "$BUILD_DIR/test/Integration" "$BUILD_DIR/test/Examples"
+done
 if [ "${TESSERA_QUICK:-0}" = 1 ]; then
   exit 0
 fi

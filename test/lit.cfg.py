@@ -28,15 +28,29 @@ config.substitutions.append(("%tessera_plugin",
 config.substitutions.append(("%mlir_opt",
                              os.path.join(config.llvm_tools_dir, "mlir-opt")))
 
+# `--param tessera_mcpu=x86-64-v3` compiles every tesserac test for that CPU
+# (scripts/test.sh reruns the executed suites at each x86-64 level the host
+# has).
+mcpu = lit_config.params.get("tessera_mcpu", "")
 tools = [
     ToolSubst("tessera-opt", unresolved="fatal"),
-    ToolSubst("tesserac", unresolved="fatal"),
+    ToolSubst("tesserac", unresolved="fatal",
+              extra_args=[f"--mcpu={mcpu}"] if mcpu else None),
 ]
 llvm_config.add_tool_substitutions(tools, [config.tessera_tools_dir,
                                            config.llvm_tools_dir])
 
-# Executed tests compile native code for this host.
+# Executed tests compile native code for this host; the x86-64 levels it
+# can run are features too.
 config.available_features.add("cpu-exec")
+try:
+    cpu_flags = set(open("/proc/cpuinfo").read().split())
+except OSError:
+    cpu_flags = set()
+if {"avx2", "fma", "bmi2"} <= cpu_flags:
+    config.available_features.add("x86-64-v3")
+if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= cpu_flags:
+    config.available_features.add("x86-64-v4")
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("cuda-device")
 config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))

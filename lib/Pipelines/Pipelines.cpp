@@ -68,7 +68,13 @@ void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
 }
 
 void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
-                                             const PipelineOptions &) {
+                                             const PipelineOptions &options) {
+  if (!options.cpu.empty() || !options.features.empty()) {
+    TesseraCPUTargetPassOptions target;
+    target.cpu = options.cpu;
+    target.features = options.features;
+    pm.addPass(createTesseraCPUTargetPass(target));
+  }
   pm.addPass(createTesseraFlashAttentionPass());
   pm.addPass(createTesseraTileLinearPass());
   pm.addPass(createTesseraLowerMoEPass());

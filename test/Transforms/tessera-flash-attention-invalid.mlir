@@ -1,6 +1,6 @@
 // RUN: tessera-opt %s -split-input-file --tessera-flash-attention -verify-diagnostics
-// RUN: not tessera-opt %s --tessera-flash-attention="tile-k=24" 2>&1 | FileCheck %s --check-prefix=CHECK-TILE
-// CHECK-TILE: tessera-flash-attention: tile-q must be positive and tile-k a positive multiple of 16
+// RUN: not tessera-opt %s --tessera-flash-attention="tile-k=20" 2>&1 | FileCheck %s --check-prefix=CHECK-TILE
+// CHECK-TILE: tessera-flash-attention: tile-q must be positive and tile-k a positive multiple of 8 (the target's f32 lanes)
 
 func.func @negative_dynamic(%q: tensor<1x1x?x16xf32>) -> tensor<1x1x?x16xf32> {
   // expected-error @+1 {{'tessera.attention' op cannot be lowered: dynamic shapes are not supported yet}}

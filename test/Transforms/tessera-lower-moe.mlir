@@ -1,5 +1,5 @@
-// RUN: tessera-opt %s -split-input-file --tessera-lower-moe --canonicalize --cse | FileCheck %s
-// RUN: tessera-opt %s -split-input-file --tessera-lower-moe | FileCheck %s --check-prefix=MEM
+// RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-lower-moe --canonicalize --cse | FileCheck %s
+// RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-lower-moe | FileCheck %s --check-prefix=MEM
 
 // No buffer is [T, E, f]- or [T·E, f]-sized (T = 70, E = 8, f = 70, k = 2;
 // expert choice: C = 18, so 8·18 = 144 rows, not 560).

@@ -19,7 +19,7 @@
 // CHECK-TARGET: tesserac: error: unknown --target 'tpu' (expected cpu or cuda)
 // CHECK-PHASE: tesserac: error: unknown --compile-to phase 'optimize' (expected input, decompose, fuse-and-tile, bufferize or llvm)
 // CHECK-ENTRY: tesserac: error: entry function '@nothere' not found in {{.*}}diagnostics.mlir (use --entry=NAME)
-// CHECK-MCPU: tesserac: error: unknown --mcpu 'pentium9000'
+// CHECK-MCPU: tesserac: error: unknown CPU 'pentium9000'
 // CHECK-MISSING: tesserac: error: cannot open input file '{{.*}}does-not-exist.mlir': No such file or directory
 // CHECK-HELP: --compile-to=<phase>
 // CHECK-HELP: --emit=<value>

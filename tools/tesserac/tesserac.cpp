@@ -23,6 +23,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "tessera/Dialect/Tessera/Transforms/CPUTarget.h"
 #include "tessera/InitAllDialects.h"
 #include "tessera/InitAllPasses.h"
 #include "tessera/Pipelines/Pipelines.h"
@@ -56,7 +57,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { Exe, Obj, Shared, MLIR, LLVMIR, PTX };
+enum class Emit { Exe, Obj, Shared, MLIR, LLVMIR, Asm, PTX };
 
 cl::OptionCategory category("tesserac options");
 
@@ -68,15 +69,18 @@ cl::opt<std::string> outputFilename(
     cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> target("target", cl::desc("Target: cpu (default) or cuda"),
                             cl::init("cpu"), cl::cat(category));
-cl::opt<Emit> emit(
-    "emit", cl::desc("What to produce"), cl::init(Emit::Exe),
-    cl::values(clEnumValN(Emit::Exe, "exe", "native executable (default)"),
-               clEnumValN(Emit::Obj, "obj", "object file"),
-               clEnumValN(Emit::Shared, "shared", "shared library"),
-               clEnumValN(Emit::MLIR, "mlir", "MLIR after the last phase"),
-               clEnumValN(Emit::LLVMIR, "llvm", "optimised LLVM IR"),
-               clEnumValN(Emit::PTX, "ptx", "PTX (cuda target)")),
-    cl::cat(category));
+cl::opt<Emit>
+    emit("emit", cl::desc("What to produce"), cl::init(Emit::Exe),
+         cl::values(clEnumValN(Emit::Exe, "exe", "native executable (default)"),
+                    clEnumValN(Emit::Obj, "obj", "object file"),
+                    clEnumValN(Emit::Shared, "shared", "shared library"),
+                    clEnumValN(Emit::MLIR, "mlir", "MLIR after the last phase"),
+                    clEnumValN(Emit::LLVMIR, "llvm", "optimised LLVM IR"),
+                    clEnumValN(Emit::Asm, "asm",
+                               "assembly for the target CPU (with LLVM's "
+                               "spill/reload comments)"),
+                    clEnumValN(Emit::PTX, "ptx", "PTX (cuda target)")),
+         cl::cat(category));
 cl::opt<std::string> entry("entry", cl::desc("Entry function (default: main, "
                                              "or the only public function)"),
                            cl::cat(category));
@@ -85,9 +89,17 @@ cl::opt<std::string> compileTo(
     cl::desc("Stop after PHASE and print its IR: input, decompose, "
              "fuse-and-tile, bufferize, llvm"),
     cl::value_desc("phase"), cl::cat(category));
-cl::opt<std::string> mcpu("mcpu",
-                          cl::desc("Target CPU (default: native, the host)"),
-                          cl::init("native"), cl::cat(category));
+cl::opt<std::string>
+    mcpu("mcpu",
+         cl::desc("Target CPU: an LLVM CPU name (x86-64-v3, x86-64-v4, znver4, "
+                  "...) or native (the default: the host CPU with all its "
+                  "features). The kernels' vector width and register blocks "
+                  "follow it"),
+         cl::init("native"), cl::cat(category));
+cl::opt<std::string>
+    mattr("mattr",
+          cl::desc("LLVM target features added to the CPU's, e.g. -avx512f"),
+          cl::value_desc("+a,-b"), cl::cat(category));
 cl::opt<std::string> cudaArch("cuda-arch", cl::desc("CUDA architecture"),
                               cl::init("sm_90"), cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
@@ -99,8 +111,8 @@ int fail(const Twine &message) {
 }
 
 std::string defaultOutput() {
-  if (emit == Emit::MLIR || emit == Emit::LLVMIR || emit == Emit::PTX ||
-      inputFilename == "-")
+  if (emit == Emit::MLIR || emit == Emit::LLVMIR || emit == Emit::Asm ||
+      emit == Emit::PTX || inputFilename == "-")
     return emit == Emit::Exe ? "a.out" : "-";
   SmallString<128> path(inputFilename.getValue());
   llvm::sys::path::replace_extension(path, emit == Emit::Obj      ? ".o"
@@ -181,28 +193,17 @@ int writeText(const std::string &path,
   return 0;
 }
 
-std::unique_ptr<llvm::TargetMachine> createTargetMachine(std::string &error) {
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const tessera::ResolvedCPU &cpu, std::string &error) {
+  llvm::Triple triple(cpu.triple);
   const llvm::Target *t = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!t)
     return nullptr;
-  std::string cpu = mcpu;
-  std::string features;
-  if (cpu == "native") {
-    cpu = llvm::sys::getHostCPUName().str();
-    llvm::SubtargetFeatures f;
-    for (auto &feature : llvm::sys::getHostCPUFeatures())
-      f.AddFeature(feature.first(), feature.second);
-    features = f.getString();
-  } else if (!std::unique_ptr<llvm::MCSubtargetInfo>(
-                  t->createMCSubtargetInfo(triple, "", ""))
-                  ->isCPUStringValid(cpu)) {
-    error = "unknown --mcpu '" + cpu + "' for " + triple.str();
-    return nullptr;
-  }
   llvm::TargetOptions options;
+  // --emit=asm marks spills and reloads (scripts/asm_loops.py reads them).
+  options.MCOptions.AsmVerbose = true;
   return std::unique_ptr<llvm::TargetMachine>(t->createTargetMachine(
-      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
+      triple, cpu.cpu, cpu.features, options, llvm::Reloc::PIC_, std::nullopt,
       llvm::CodeGenOptLevel::Aggressive));
 }
 
@@ -293,8 +294,19 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  // One CPU for the kernels and the object code.
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  // Inline assembly in the module is parsed during code generation.
+  llvm::InitializeNativeTargetAsmParser();
+  FailureOr<tessera::ResolvedCPU> cpu = tessera::resolveCPU(mcpu, mattr, error);
+  if (failed(cpu))
+    return fail(error);
+
   tessera::PipelineOptions options;
   options.entry = tessera::chooseEntryFunction(*module, entry);
+  options.cpu = cpu->cpu;
+  options.features = cpu->features;
   if ((compileTo.empty() || *last >= tessera::Phase::Bufferize) &&
       !module->lookupSymbol<func::FuncOp>(options.entry.getValue())) {
     std::string shown;
@@ -310,11 +322,7 @@ int main(int argc, char **argv) {
   if (emit == Emit::MLIR)
     return writeText(output, [&](llvm::raw_ostream &os) { module->print(os); });
 
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  // Inline assembly in the module is parsed during code generation.
-  llvm::InitializeNativeTargetAsmParser();
-  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(error);
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(*cpu, error);
   if (!tm)
     return fail(error);
   llvm::LLVMContext llvmContext;
@@ -339,10 +347,11 @@ int main(int argc, char **argv) {
     return writeText(output,
                      [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
 
-  // Object file: straight to the output, or to a temporary to link.
+  // Object file (or assembly): straight to the output, or to a temporary
+  // to link.
   SmallString<128> objPath(output);
   int objFd = -1;
-  if (emit != Emit::Obj) {
+  if (emit != Emit::Obj && emit != Emit::Asm) {
     if (auto ec = llvm::sys::fs::createTemporaryFile("tesserac", "o", objFd,
                                                      objPath))
       return fail("cannot create a temporary file: " + ec.message());
@@ -357,12 +366,14 @@ int main(int argc, char **argv) {
       return fail(error);
     llvm::legacy::PassManager codegen;
     if (tm->addPassesToEmitFile(codegen, out->os(), nullptr,
-                                llvm::CodeGenFileType::ObjectFile))
+                                emit == Emit::Asm
+                                    ? llvm::CodeGenFileType::AssemblyFile
+                                    : llvm::CodeGenFileType::ObjectFile))
       return fail("the target cannot emit object files");
     codegen.run(*llvmModule);
     out->keep();
   }
-  if (emit == Emit::Obj)
+  if (emit == Emit::Obj || emit == Emit::Asm)
     return 0;
   int rc = link(objPath, output, emit == Emit::Shared, argv[0]);
   llvm::sys::fs::remove(objPath);

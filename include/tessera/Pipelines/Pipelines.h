@@ -39,6 +39,16 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   PassOptions::Option<std::string> entry{
       *this, "entry", llvm::cl::desc("Name of the entry function"),
       llvm::cl::init("main")};
+  PassOptions::Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("CPU the kernels are built for (an LLVM CPU name or "
+                     "native; empty: the module's tessera.target, else "
+                     "x86-64-v3's shape)"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("LLVM target features added to the CPU's"),
+      llvm::cl::init("")};
 };
 
 /// Composite ops into core ops.

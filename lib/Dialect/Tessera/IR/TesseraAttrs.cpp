@@ -510,3 +510,20 @@ Value AnyOfMaskAttr::buildAllowed(OpBuilder &b, Location loc, Value q,
   }
   return result;
 }
+
+//===----------------------------------------------------------------------===//
+// CPUTargetAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+CPUTargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      StringRef cpu, int64_t vectorBits,
+                      int64_t vectorRegisters, bool fma) {
+  if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512)
+    return emitError() << "expects vector_bits of 128, 256 or 512, got "
+                       << vectorBits;
+  if (vectorRegisters < 8 || vectorRegisters > 64)
+    return emitError() << "expects 8 to 64 vector_registers, got "
+                       << vectorRegisters;
+  return success();
+}

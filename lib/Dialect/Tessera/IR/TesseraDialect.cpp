@@ -132,6 +132,20 @@ LogicalResult TesseraDialect::verifyRegionArgAttribute(Operation *op,
   return verifyNameAttr(op, /*isResult=*/false, argIndex, attr);
 }
 
+LogicalResult TesseraDialect::verifyOperationAttribute(Operation *op,
+                                                       NamedAttribute attr) {
+  if (attr.getName() != kTargetAttrName)
+    return op->emitError() << "unknown attribute '" << attr.getName().getValue()
+                           << "'";
+  if (!isa<ModuleOp>(op))
+    return op->emitError() << "'" << kTargetAttrName
+                           << "' is a module attribute";
+  if (!isa<CPUTargetAttr>(attr.getValue()))
+    return op->emitError() << "'" << kTargetAttrName
+                           << "' must be a #tessera.cpu_target";
+  return success();
+}
+
 LogicalResult TesseraDialect::verifyRegionResultAttribute(
     Operation *op, unsigned regionIndex, unsigned resultIndex,
     NamedAttribute attr) {

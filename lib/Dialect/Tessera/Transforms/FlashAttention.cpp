@@ -74,8 +74,6 @@ using namespace mlir::tessera::kernel;
 
 namespace {
 
-/// Query rows blocked in registers.
-constexpr int64_t kRows = 4;
 /// Upper bound on the per-task scratch (stack of an OpenMP worker).
 constexpr int64_t kMaxScratchBytes = 1 << 20;
 /// Largest operand dimension the lowering accepts.
@@ -101,6 +99,11 @@ int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
 /// Static description of one lowering.
 struct Plan {
+  KernelConfig config;
+  int64_t lanes;        // f32 lanes of a vector
+  int64_t rows;         // query rows of a register block
+  int64_t scoreVectors; // key vectors of a Q·Kᵀ register block
+  int64_t pvVectors;    // Dv vectors of a P·V register block
   int64_t b, hq, hkv, grp, sq, sk, d, dv;
   int64_t tq, tk;          // kernel tile sizes
   int64_t qBlock;          // query rows per query block (block_index row)
@@ -176,7 +179,8 @@ struct Epilogue {
 class AttentionLowering {
 public:
   AttentionLowering(AttentionOp op, Plan plan, ModuleOp module)
-      : op(op), plan(std::move(plan)), module(module) {}
+      : op(op), plan(std::move(plan)), module(module), L(this->plan.lanes),
+        kRows(this->plan.rows) {}
 
   LogicalResult run();
 
@@ -205,15 +209,15 @@ private:
   Value scoreMod(ImplicitLocOpBuilder &b, Value s, ValueRange coords);
 
   // Helpers.
-  /// Key positions k0 + j·kLanes + [0, kLanes) as a vector of i64.
+  /// Key positions k0 + j·L + [0, L) as a vector of i64.
   Value keyPositions(ImplicitLocOpBuilder &b, Value k0, int64_t j) {
     SmallVector<int64_t> lanes;
-    for (int64_t i = 0; i < kLanes; ++i)
-      lanes.push_back(j * kLanes + i);
-    auto vt = vec(b.getI64Type());
+    for (int64_t i = 0; i < L; ++i)
+      lanes.push_back(j * L + i);
+    auto vt = vec(b.getI64Type(), L);
     Value iota = arith::ConstantOp::create(
         b, vt, DenseElementsAttr::get(vt, ArrayRef<int64_t>(lanes)));
-    return arith::AddIOp::create(b, splat(b, toI64(b, k0)), iota);
+    return arith::AddIOp::create(b, splat(b, toI64(b, k0), L), iota);
   }
   /// Applies the fused epilogue to one output vector.
   Value applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a, Value o,
@@ -222,7 +226,11 @@ private:
   AttentionOp op;
   Plan plan;
   ModuleOp module;
+  /// Vector lanes and register-block rows (from the plan).
+  const int64_t L, kRows;
   Value scaleValue;
+  /// Per-row rescaling factors of the current key tile (task scratch).
+  Value alphaBuf;
   Epilogue epilogue;
 };
 
@@ -453,21 +461,22 @@ Value AttentionLowering::applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a,
         continue;
       DenseElementsAttr cst;
       if (matchPattern(operand, m_Constant(&cst))) {
-        map.map(operand, splatConstant(b, cst));
+        map.map(operand, splatConstant(b, cst, L));
         continue;
       }
       Value buf = a.epilogue[next++];
-      Value v = tailMask
-                    ? vector::MaskedLoadOp::create(b, vec(et), buf, at, tailMask,
-                                                   splat(b, f32(b, 0.0)))
-                          .getResult()
-                    : vector::LoadOp::create(b, vec(et), buf, at).getResult();
+      Value v =
+          tailMask
+              ? vector::MaskedLoadOp::create(b, vec(et, L), buf, at, tailMask,
+                                             splat(b, f32(b, 0.0), L))
+                    .getResult()
+              : vector::LoadOp::create(b, vec(et, L), buf, at).getResult();
       map.map(operand, v);
     }
     OperationState state(b.getLoc(), fused->getName());
     for (Value operand : fused->getOperands())
       state.addOperands(map.lookup(operand));
-    state.addTypes(vec(et));
+    state.addTypes(vec(et, L));
     state.addAttributes(fused->getAttrs());
     map.map(fused->getResult(0), b.create(state)->getResult(0));
   }
@@ -521,12 +530,13 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
       b, MemRefType::get({hpt, p.tq, p.dvp}, et), IntegerAttr::get(b.getI64Type(), 64));
   Value mBuf = memref::AllocaOp::create(b, MemRefType::get({hpt, p.tq}, et));
   Value lBuf = memref::AllocaOp::create(b, MemRefType::get({hpt, p.tq}, et));
-  Value zeroV = splat(b, f32(b, 0.0));
+  alphaBuf = memref::AllocaOp::create(b, MemRefType::get({p.tq}, et));
+  Value zeroV = splat(b, f32(b, 0.0), L);
   forLoop(b, idx(b, 0), idx(b, hpt), 1, [&](ImplicitLocOpBuilder &b, Value g) {
     forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
       memref::StoreOp::create(b, f32(b, -INFINITY), mBuf, ValueRange{g, r});
       memref::StoreOp::create(b, f32(b, 0.0), lBuf, ValueRange{g, r});
-      forLoop(b, idx(b, 0), idx(b, p.dvp), kLanes,
+      forLoop(b, idx(b, 0), idx(b, p.dvp), L,
               [&](ImplicitLocOpBuilder &b, Value e) {
                 vector::StoreOp::create(b, zeroV, accBuf, ValueRange{g, r, e});
               });
@@ -681,70 +691,79 @@ void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
                                       Value h, Value kvh, Value qBase,
                                       Value kt, Value k0, Value sBuf) {
   const Plan &p = plan;
-  int64_t nv = p.tk / kLanes;
+  int64_t nv = p.tk / L;
   Type et = b.getF32Type();
-  forLoop(b, idx(b, 0), idx(b, p.tq), kRows, [&](ImplicitLocOpBuilder &b, Value rb) {
-    SmallVector<Value> init(kRows * nv, splat(b, f32(b, 0.0)));
-    SmallVector<Value> rows;
-    for (int64_t r = 0; r < kRows; ++r)
-      rows.push_back(arith::AddIOp::create(
-          b, qBase, arith::AddIOp::create(b, rb, idx(b, r))));
-    auto loop = scf::ForOp::create(
-        b, idx(b, 0), idx(b, p.d), idx(b, 1), init,
-        [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
-          ImplicitLocOpBuilder ib(l, nb);
-          SmallVector<Value> kv;
-          for (int64_t j = 0; j < nv; ++j)
-            kv.push_back(vector::LoadOp::create(
-                ib, vec(et), a.kt,
-                ValueRange{a.b, kvh, kt, d, idx(ib, j * kLanes)}));
-          SmallVector<Value> next;
-          for (int64_t r = 0; r < kRows; ++r) {
-            Value qs = memref::LoadOp::create(ib, a.q, ValueRange{a.b, h, rows[r], d});
-            Value qv = splat(ib, qs);
-            for (int64_t j = 0; j < nv; ++j)
-              next.push_back(vector::FMAOp::create(ib, qv, kv[j], acc[r * nv + j]));
-          }
-          scf::YieldOp::create(ib, next);
-        });
-    Value scaleV = splat(b, scaleValue);
-    for (int64_t r = 0; r < kRows; ++r) {
-      for (int64_t j = 0; j < nv; ++j) {
-        Value s = arith::MulFOp::create(b, loop.getResult(r * nv + j), scaleV);
-        Value col = idx(b, j * kLanes);
-        Value row = arith::AddIOp::create(b, rb, idx(b, r));
-        if (!op.getScoreMod().empty()) {
-          Value qPos = arith::IndexCastOp::create(
-              b, b.getIndexType(),
-              arith::AddIOp::create(b, toI64(b, rows[r]), a.qShift));
-          Value kPos = arith::IndexCastOp::create(
-              b, vec(b.getIndexType()), keyPositions(b, k0, j));
-          s = scoreMod(b, s, {a.b, h, qPos, kPos});
-        }
-        if (a.mask) {
-          auto ms = cast<MemRefType>(a.mask.getType()).getShape();
-          SmallVector<Value> at = {ms[0] == 1 ? idx(b, 0) : a.b,
-                                   ms[1] == 1 ? idx(b, 0) : h,
-                                   ms[2] == 1 ? idx(b, 0) : rows[r]};
-          Value add;
-          if (ms[3] == 1) {
-            at.push_back(idx(b, 0));
-            add = splat(b, memref::LoadOp::create(b, a.mask, at));
-          } else {
-            at.push_back(arith::AddIOp::create(b, k0, col));
-            add = vector::LoadOp::create(b, vec(et), a.mask, at);
-          }
-          // A -inf entry masks the key whatever its score (even NaN).
-          Value ninf = splat(b, f32(b, -INFINITY));
-          Value masked =
-              arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, add, ninf);
-          s = arith::SelectOp::create(b, masked, ninf,
-                                      arith::AddFOp::create(b, s, add));
-        }
-        vector::StoreOp::create(b, s, sBuf, ValueRange{row, col});
-      }
-    }
-  });
+  // One register block is kRows query rows × `cs` key vectors; the key
+  // tile is covered by nv / cs blocks, each its own pass over D.
+  int64_t cs = p.scoreVectors;
+  forLoop(b, idx(b, 0), idx(b, p.tq), kRows,
+          [&](ImplicitLocOpBuilder &b, Value rb) {
+            SmallVector<Value> rows;
+            for (int64_t r = 0; r < kRows; ++r)
+              rows.push_back(arith::AddIOp::create(
+                  b, qBase, arith::AddIOp::create(b, rb, idx(b, r))));
+            Value scaleV = splat(b, scaleValue, L);
+            for (int64_t j0 = 0; j0 < nv; j0 += cs) {
+              SmallVector<Value> init(kRows * cs, splat(b, f32(b, 0.0), L));
+              auto loop = scf::ForOp::create(
+                  b, idx(b, 0), idx(b, p.d), idx(b, 1), init,
+                  [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
+                    ImplicitLocOpBuilder ib(l, nb);
+                    SmallVector<Value> kv;
+                    for (int64_t j = 0; j < cs; ++j)
+                      kv.push_back(vector::LoadOp::create(
+                          ib, vec(et, L), a.kt,
+                          ValueRange{a.b, kvh, kt, d, idx(ib, (j0 + j) * L)}));
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < kRows; ++r) {
+                      Value qs = memref::LoadOp::create(
+                          ib, a.q, ValueRange{a.b, h, rows[r], d});
+                      Value qv = splat(ib, qs, L);
+                      for (int64_t j = 0; j < cs; ++j)
+                        next.push_back(
+                            fma(ib, p.config, qv, kv[j], acc[r * cs + j]));
+                    }
+                    scf::YieldOp::create(ib, next);
+                  });
+              for (int64_t r = 0; r < kRows; ++r) {
+                for (int64_t j = j0; j < j0 + cs; ++j) {
+                  Value s = arith::MulFOp::create(
+                      b, loop.getResult(r * cs + j - j0), scaleV);
+                  Value col = idx(b, j * L);
+                  Value row = arith::AddIOp::create(b, rb, idx(b, r));
+                  if (!op.getScoreMod().empty()) {
+                    Value qPos = arith::IndexCastOp::create(
+                        b, b.getIndexType(),
+                        arith::AddIOp::create(b, toI64(b, rows[r]), a.qShift));
+                    Value kPos = arith::IndexCastOp::create(
+                        b, vec(b.getIndexType(), L), keyPositions(b, k0, j));
+                    s = scoreMod(b, s, {a.b, h, qPos, kPos});
+                  }
+                  if (a.mask) {
+                    auto ms = cast<MemRefType>(a.mask.getType()).getShape();
+                    SmallVector<Value> at = {ms[0] == 1 ? idx(b, 0) : a.b,
+                                             ms[1] == 1 ? idx(b, 0) : h,
+                                             ms[2] == 1 ? idx(b, 0) : rows[r]};
+                    Value add;
+                    if (ms[3] == 1) {
+                      at.push_back(idx(b, 0));
+                      add = splat(b, memref::LoadOp::create(b, a.mask, at), L);
+                    } else {
+                      at.push_back(arith::AddIOp::create(b, k0, col));
+                      add = vector::LoadOp::create(b, vec(et, L), a.mask, at);
+                    }
+                    // A -inf entry masks the key whatever its score (even NaN).
+                    Value ninf = splat(b, f32(b, -INFINITY), L);
+                    Value masked = arith::CmpFOp::create(
+                        b, arith::CmpFPredicate::OEQ, add, ninf);
+                    s = arith::SelectOp::create(
+                        b, masked, ninf, arith::AddFOp::create(b, s, add));
+                  }
+                  vector::StoreOp::create(b, s, sBuf, ValueRange{row, col});
+                }
+              }
+            }
+          });
 }
 
 /// Inlines the score_mod region on vectors: every op is elementwise, so it
@@ -755,10 +774,10 @@ Value AttentionLowering::scoreMod(ImplicitLocOpBuilder &b, Value s,
   IRMapping map;
   map.map(body.getArgument(0), s);
   for (auto [arg, c] : llvm::zip(body.getArguments().drop_front(), coords))
-    map.map(arg, isa<VectorType>(c.getType()) ? c : splat(b, c));
+    map.map(arg, isa<VectorType>(c.getType()) ? c : splat(b, c, L));
   for (Operation &inner : body.without_terminator()) {
     if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
-      auto vt = vec(cst.getType());
+      auto vt = vec(cst.getType(), L);
       map.map(cst.getResult(),
               arith::ConstantOp::create(
                   b, vt, DenseElementsAttr::get(vt, cst.getValue())));
@@ -768,7 +787,7 @@ Value AttentionLowering::scoreMod(ImplicitLocOpBuilder &b, Value s,
     for (Value operand : inner.getOperands())
       state.addOperands(map.lookup(operand));
     for (Type t : inner.getResultTypes())
-      state.addTypes(vec(t));
+      state.addTypes(vec(t, L));
     state.addAttributes(inner.getAttrs());
     Operation *clone = b.create(state);
     map.map(inner.getResults(), clone->getResults());
@@ -785,15 +804,15 @@ void AttentionLowering::applyMask(ImplicitLocOpBuilder &b, TaskArgs &a,
   forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
     Value qPos = arith::AddIOp::create(
         b, toI64(b, arith::AddIOp::create(b, qBase, r)), a.qShift);
-    Value qv = splat(b, qPos);
-    Value ninf = splat(b, f32(b, -INFINITY));
-    for (int64_t j = 0; j < p.tk / kLanes; ++j) {
+    Value qv = splat(b, qPos, L);
+    Value ninf = splat(b, f32(b, -INFINITY), L);
+    for (int64_t j = 0; j < p.tk / L; ++j) {
       Value kv = keyPositions(b, k0, j);
       Value allowed;
       if (p.mask)
         allowed = p.mask.buildAllowed(b, b.getLoc(), qv, kv);
       if (p.keyTail()) {
-        auto vt = vec(b.getI64Type());
+        auto vt = vec(b.getI64Type(), L);
         Value sk = arith::ConstantOp::create(
             b, vt, DenseElementsAttr::get(vt, b.getI64IntegerAttr(p.sk)));
         Value inRange = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, kv, sk);
@@ -802,8 +821,8 @@ void AttentionLowering::applyMask(ImplicitLocOpBuilder &b, TaskArgs &a,
       }
       if (!allowed)
         continue;
-      Value col = idx(b, j * kLanes);
-      Value s = vector::LoadOp::create(b, vec(et), sBuf, ValueRange{r, col});
+      Value col = idx(b, j * L);
+      Value s = vector::LoadOp::create(b, vec(et, L), sBuf, ValueRange{r, col});
       vector::StoreOp::create(b, arith::SelectOp::create(b, allowed, s, ninf),
                               sBuf, ValueRange{r, col});
     }
@@ -817,18 +836,24 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
                                       Value lBuf) {
   const Plan &p = plan;
   Type et = b.getF32Type();
-  int64_t nv = p.tk / kLanes;
+  int64_t nv = p.tk / L;
+  // Two passes over the rows: the new maxima first, then the exponentials
+  // reading the scores again, so no row's score vectors stay live across
+  // the exp polynomial (they would spill).
   forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
-    SmallVector<Value> s;
     Value mx;
     for (int64_t j = 0; j < nv; ++j) {
-      s.push_back(vector::LoadOp::create(b, vec(et), sBuf,
-                                         ValueRange{r, idx(b, j * kLanes)}));
-      mx = mx ? arith::MaxNumFOp::create(b, mx, s.back()).getResult() : s.back();
+      Value sj = vector::LoadOp::create(b, vec(et, L), sBuf,
+                                        ValueRange{r, idx(b, j * L)});
+      mx = mx ? selectMax(b, sj, mx) : sj;
     }
-    // maxnum is cheaper than maximum; a NaN score still reaches the output
-    // through exp(s - max).
-    Value tileMax = vector::ReductionOp::create(b, vector::CombiningKind::MAXNUMF, mx);
+    // One max instruction per vector: a NaN score is either skipped or
+    // becomes the maximum, and reaches the output through exp(s - max)
+    // either way.
+    Value tileMax =
+        reduceTree(b, mx, [](ImplicitLocOpBuilder &b, Value x, Value y) {
+          return selectMax(b, x, y);
+        });
     Value mOld = memref::LoadOp::create(b, mBuf, ValueRange{g, r});
     Value mNew = arith::MaxNumFOp::create(b, mOld, tileMax);
     // A row with nothing allowed so far keeps max = -inf; subtract 0 then.
@@ -836,31 +861,45 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
                                          f32(b, -INFINITY));
     Value mSafe = arith::SelectOp::create(b, isNinf, f32(b, 0.0), mNew);
     Value alpha = math::ExpOp::create(b, arith::SubFOp::create(b, mOld, mSafe));
-    Value mSafeV = splat(b, mSafe);
+    memref::StoreOp::create(b, mNew, mBuf, ValueRange{g, r});
+    memref::StoreOp::create(b, alpha, alphaBuf, ValueRange{r});
+  });
+  forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
+    Value mNew = memref::LoadOp::create(b, mBuf, ValueRange{g, r});
+    Value isNinf = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, mNew,
+                                         f32(b, -INFINITY));
+    Value mSafe = arith::SelectOp::create(b, isNinf, f32(b, 0.0), mNew);
+    Value alpha = memref::LoadOp::create(b, alphaBuf, ValueRange{r});
+    Value mSafeV = splat(b, mSafe, L);
     Value sum;
     // Masked scores give exactly -0.0: the vectorised exp returns tiny
     // subnormal values far below its range, which would make every P·V FMA
     // of a partially masked tile take a slow microcode path; the sign marks
     // the entry for P·V to skip (exp never returns -0.0).
-    Value ninfV = splat(b, f32(b, -INFINITY));
-    Value negZeroV = splat(b, f32(b, -0.0));
+    Value ninfV = splat(b, f32(b, -INFINITY), L);
+    Value negZeroV = splat(b, f32(b, -0.0), L);
     for (int64_t j = 0; j < nv; ++j) {
-      Value e = math::ExpOp::create(b, arith::SubFOp::create(b, s[j], mSafeV));
-      Value masked = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, s[j], ninfV);
+      Value sj = vector::LoadOp::create(b, vec(et, L), sBuf,
+                                        ValueRange{r, idx(b, j * L)});
+      Value e = math::ExpOp::create(b, arith::SubFOp::create(b, sj, mSafeV));
+      Value masked =
+          arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, sj, ninfV);
       Value pj = arith::SelectOp::create(b, masked, negZeroV, e);
-      vector::StoreOp::create(b, pj, sBuf, ValueRange{r, idx(b, j * kLanes)});
+      vector::StoreOp::create(b, pj, sBuf, ValueRange{r, idx(b, j * L)});
       sum = sum ? arith::AddFOp::create(b, sum, pj).getResult() : pj;
     }
-    Value tileSum = vector::ReductionOp::create(b, vector::CombiningKind::ADD, sum);
+    Value tileSum =
+        reduceTree(b, sum, [](ImplicitLocOpBuilder &b, Value x, Value y) {
+          return arith::AddFOp::create(b, x, y);
+        });
     Value lOld = memref::LoadOp::create(b, lBuf, ValueRange{g, r});
     Value lNew = arith::AddFOp::create(b, arith::MulFOp::create(b, lOld, alpha),
                                        tileSum);
     memref::StoreOp::create(b, lNew, lBuf, ValueRange{g, r});
-    memref::StoreOp::create(b, mNew, mBuf, ValueRange{g, r});
-    Value alphaV = splat(b, alpha);
-    forEachVector(b, p.dvp, [&](ImplicitLocOpBuilder &b, Value e) {
+    Value alphaV = splat(b, alpha, L);
+    forEachVector(b, L, p.dvp, [&](ImplicitLocOpBuilder &b, Value e) {
       SmallVector<Value> at = {g, r, e};
-      Value acc = vector::LoadOp::create(b, vec(et), accBuf, at);
+      Value acc = vector::LoadOp::create(b, vec(et, L), accBuf, at);
       vector::StoreOp::create(b, arith::MulFOp::create(b, acc, alphaV), accBuf, at);
     });
   });
@@ -875,56 +914,64 @@ void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
                                    Value accBuf, bool skipMasked) {
   const Plan &p = plan;
   Type et = b.getF32Type();
-  int64_t nvec = p.dvp / kLanes;
-  int64_t chunk = nvec <= 6 ? nvec : (nvec % 4 == 0 ? 4 : (nvec % 3 == 0 ? 3 : (nvec % 2 == 0 ? 2 : 1)));
-  forLoop(b, idx(b, 0), idx(b, p.tq), kRows, [&](ImplicitLocOpBuilder &b, Value rb) {
-    forLoop(b, idx(b, 0), idx(b, p.dvp), chunk * kLanes,
+  int64_t chunk = p.pvVectors;
+  forLoop(
+      b, idx(b, 0), idx(b, p.tq), kRows,
+      [&](ImplicitLocOpBuilder &b, Value rb) {
+        forLoop(
+            b, idx(b, 0), idx(b, p.dvp), chunk * L,
             [&](ImplicitLocOpBuilder &b, Value e0) {
-      SmallVector<Value> init;
-      SmallVector<SmallVector<Value>> at;
-      for (int64_t r = 0; r < kRows; ++r) {
-        for (int64_t c = 0; c < chunk; ++c) {
-          at.push_back({g, arith::AddIOp::create(b, rb, idx(b, r)),
-                        arith::AddIOp::create(b, e0, idx(b, c * kLanes))});
-          init.push_back(vector::LoadOp::create(b, vec(et), accBuf, at.back()));
-        }
-      }
-      auto loop = scf::ForOp::create(
-          b, idx(b, 0), idx(b, p.tk), idx(b, 1), init,
-          [&](OpBuilder &nb, Location l, Value j, ValueRange acc) {
-            ImplicitLocOpBuilder ib(l, nb);
-            Value key = arith::AddIOp::create(ib, k0, j);
-            SmallVector<Value> vrow;
-            for (int64_t c = 0; c < chunk; ++c)
-              vrow.push_back(vector::LoadOp::create(
-                  ib, vec(et), a.v,
-                  ValueRange{a.b, kvh, key,
-                             arith::AddIOp::create(ib, e0, idx(ib, c * kLanes))}));
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < kRows; ++r) {
-              Value pr = memref::LoadOp::create(
-                  ib, sBuf, ValueRange{arith::AddIOp::create(ib, rb, idx(ib, r)), j});
-              Value pv = splat(ib, pr);
-              Value masked;
-              if (skipMasked)
-                masked = arith::CmpIOp::create(
-                    ib, arith::CmpIPredicate::eq,
-                    arith::BitcastOp::create(ib, ib.getI32Type(), pr),
-                    arith::ConstantOp::create(ib, ib.getI32IntegerAttr(kMaskedBits)));
-              for (int64_t c = 0; c < chunk; ++c) {
-                Value old = acc[r * chunk + c];
-                Value fma = vector::FMAOp::create(ib, pv, vrow[c], old);
-                next.push_back(masked ? arith::SelectOp::create(ib, masked, old, fma)
-                                            .getResult()
-                                      : fma);
+              SmallVector<Value> init;
+              SmallVector<SmallVector<Value>> at;
+              for (int64_t r = 0; r < kRows; ++r) {
+                for (int64_t c = 0; c < chunk; ++c) {
+                  at.push_back({g, arith::AddIOp::create(b, rb, idx(b, r)),
+                                arith::AddIOp::create(b, e0, idx(b, c * L))});
+                  init.push_back(
+                      vector::LoadOp::create(b, vec(et, L), accBuf, at.back()));
+                }
               }
-            }
-            scf::YieldOp::create(ib, next);
-          });
-      for (auto [i, res] : llvm::enumerate(loop.getResults()))
-        vector::StoreOp::create(b, res, accBuf, at[i]);
-    });
-  });
+              auto loop = scf::ForOp::create(
+                  b, idx(b, 0), idx(b, p.tk), idx(b, 1), init,
+                  [&](OpBuilder &nb, Location l, Value j, ValueRange acc) {
+                    ImplicitLocOpBuilder ib(l, nb);
+                    Value key = arith::AddIOp::create(ib, k0, j);
+                    SmallVector<Value> vrow;
+                    for (int64_t c = 0; c < chunk; ++c)
+                      vrow.push_back(vector::LoadOp::create(
+                          ib, vec(et, L), a.v,
+                          ValueRange{
+                              a.b, kvh, key,
+                              arith::AddIOp::create(ib, e0, idx(ib, c * L))}));
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < kRows; ++r) {
+                      Value pr = memref::LoadOp::create(
+                          ib, sBuf,
+                          ValueRange{arith::AddIOp::create(ib, rb, idx(ib, r)),
+                                     j});
+                      Value pv = splat(ib, pr, L);
+                      Value masked;
+                      if (skipMasked)
+                        masked = arith::CmpIOp::create(
+                            ib, arith::CmpIPredicate::eq,
+                            arith::BitcastOp::create(ib, ib.getI32Type(), pr),
+                            arith::ConstantOp::create(
+                                ib, ib.getI32IntegerAttr(kMaskedBits)));
+                      for (int64_t c = 0; c < chunk; ++c) {
+                        Value old = acc[r * chunk + c];
+                        Value fma = vector::FMAOp::create(ib, pv, vrow[c], old);
+                        next.push_back(masked ? arith::SelectOp::create(
+                                                    ib, masked, old, fma)
+                                                    .getResult()
+                                              : fma);
+                      }
+                    }
+                    scf::YieldOp::create(ib, next);
+                  });
+              for (auto [i, res] : llvm::enumerate(loop.getResults()))
+                vector::StoreOp::create(b, res, accBuf, at[i]);
+            });
+      });
 }
 
 /// out[b, h, qBase + r, :] = acc / sum, or 0 where nothing was allowed,
@@ -942,10 +989,11 @@ void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
       Value isZero = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, l, f32(b, 0.0));
       Value inv = arith::SelectOp::create(
           b, isZero, f32(b, 0.0), arith::DivFOp::create(b, f32(b, 1.0), l));
-      Value invV = splat(b, inv);
+      Value invV = splat(b, inv, L);
       Value row = arith::AddIOp::create(b, qBase, r);
       auto store = [&](ImplicitLocOpBuilder &b, Value e, Value tail) {
-        Value acc = vector::LoadOp::create(b, vec(et), accBuf, ValueRange{g, r, e});
+        Value acc =
+            vector::LoadOp::create(b, vec(et, L), accBuf, ValueRange{g, r, e});
         Value o = arith::MulFOp::create(b, acc, invV);
         SmallVector<Value> at = {a.b, h, row, e};
         if (!epilogue.ops.empty())
@@ -955,14 +1003,14 @@ void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
         else
           vector::StoreOp::create(b, o, a.out, at);
       };
-      int64_t dvFull = p.dv / kLanes * kLanes;
-      forEachVector(b, dvFull, [&](ImplicitLocOpBuilder &b, Value e) {
+      int64_t dvFull = p.dv / L * L;
+      forEachVector(b, L, dvFull, [&](ImplicitLocOpBuilder &b, Value e) {
         store(b, e, Value());
       });
       if (dvFull < p.dv)
         store(b, idx(b, dvFull),
               vector::ConstantMaskOp::create(
-                  b, VectorType::get({kLanes}, b.getI1Type()),
+                  b, VectorType::get({L}, b.getI1Type()),
                   ArrayRef<int64_t>{p.dv - dvFull}));
     });
   });
@@ -972,7 +1020,14 @@ void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
 // Planning
 //===----------------------------------------------------------------------===//
 
-FailureOr<Plan> makePlan(AttentionOp op, int64_t tileQ, int64_t tileK) {
+/// Options that override the target-derived register blocks (0: derived).
+struct BlockOverride {
+  int64_t rows = 0, scoreVectors = 0, pvVectors = 0;
+};
+
+FailureOr<Plan> makePlan(AttentionOp op, const KernelConfig &config,
+                         int64_t tileQ, int64_t tileK,
+                         const BlockOverride &override) {
   auto shape = [](Value v) { return cast<RankedTensorType>(v.getType()).getShape(); };
   for (Value v : op->getOperands())
     if (auto t = dyn_cast<RankedTensorType>(v.getType()); t && !t.hasStaticShape())
@@ -991,6 +1046,8 @@ FailureOr<Plan> makePlan(AttentionOp op, int64_t tileQ, int64_t tileK) {
                      << dim << " exceeds the supported maximum of 2^40",
                  failure();
   Plan p;
+  p.config = config;
+  const int64_t L = p.lanes = config.lanes();
   ArrayRef<int64_t> q = shape(op.getQuery()), k = shape(op.getKey()),
                     v = shape(op.getValue());
   p.b = q[0];
@@ -1019,23 +1076,58 @@ FailureOr<Plan> makePlan(AttentionOp op, int64_t tileQ, int64_t tileK) {
     // Query blocks of BQ rows are covered by qSub tiles of tq rows; key
     // blocks of BK keys by kSub tiles of tk keys (tk divides BK, which the
     // verifier made a multiple of 16).
-    int64_t bq = (*bs)[0], bk = (*bs)[1];
-    p.qBlock = bq;
-    p.nqb = ceilDiv(p.sq, bq);
-    p.tq = roundUp(std::min(bq, p.sq), kRows);
-    p.tk = std::min(kMaxTileK, roundUp(std::min(bk, p.sk), kLanes));
+    int64_t bk = (*bs)[1];
+    p.tk = std::min(kMaxTileK, roundUp(std::min(bk, p.sk), L));
     while (bk % p.tk != 0)
-      p.tk -= kLanes;
+      p.tk -= L;
     p.kSub = bk / p.tk;
     p.nkb = ceilDiv(p.sk, bk);
   } else {
     // Small problems get small tiles (decode: one query row).
-    p.tq = roundUp(std::min(tileQ, roundUp(p.sq, kRows)), kRows);
-    p.tk = std::min({tileK, roundUp(p.sk, kLanes), kMaxTileK});
+    p.tk = std::min({tileK, roundUp(p.sk, L), kMaxTileK});
     p.kSub = 1;
   }
-  p.tq = std::min(p.tq, kMaxTileQ);
-  p.dvp = roundUp(p.dv, kLanes);
+  // Register blocks from the target: rows × key vectors for Q·Kᵀ (the
+  // vectors divide the key tile), then the Dv vectors for P·V with the
+  // same rows and one register kept for the masked-entry test.
+  if (override.scoreVectors && (p.tk / L) % override.scoreVectors != 0)
+    return op.emitOpError("cannot be lowered: block-vectors ")
+               << override.scoreVectors << " does not divide the " << p.tk / L
+               << " vectors of a key tile",
+           failure();
+  if (override.pvVectors && (roundUp(p.dv, L) / L) % override.pvVectors != 0)
+    return op.emitOpError("cannot be lowered: pv-vectors ")
+               << override.pvVectors << " does not divide the "
+               << roundUp(p.dv, L) / L << " vectors of a value row",
+           failure();
+  BlockLimits scores;
+  scores.divides = p.tk / L;
+  scores.maxRows = std::clamp<int64_t>(p.sq, 1, 8);
+  // Query tiles as long as key tiles: a causal diagonal then crosses one
+  // key tile per query tile, not two.
+  int64_t qTile = hasBlockIndex ? (*bs)[0] : tileQ;
+  scores.rowsDivide = qTile <= kMaxTileQ ? qTile : 0;
+  scores.rows = override.rows;
+  scores.vectors = override.scoreVectors;
+  RegisterBlock sb = chooseRegisterBlock(config.registers, scores);
+  p.rows = sb.rows;
+  p.scoreVectors = sb.vectors;
+  const int64_t kRows = p.rows;
+  p.dvp = roundUp(p.dv, L);
+  BlockLimits pv;
+  pv.divides = p.dvp / L;
+  pv.rows = p.rows;
+  pv.reserved = 1;
+  pv.vectors = override.pvVectors;
+  p.pvVectors = chooseRegisterBlock(config.registers, pv).vectors;
+  if (hasBlockIndex) {
+    p.qBlock = (*bs)[0];
+    p.nqb = ceilDiv(p.sq, p.qBlock);
+    p.tq = roundUp(std::min(p.qBlock, p.sq), kRows);
+  } else {
+    p.tq = roundUp(std::min(tileQ, roundUp(p.sq, kRows)), kRows);
+  }
+  p.tq = std::min(p.tq, kMaxTileQ / kRows * kRows);
   p.headsPerTask = p.grp;
   if (Value bi = op.getBlockIndex(); bi && shape(bi)[1] != 1)
     p.headsPerTask = 1;
@@ -1146,16 +1238,24 @@ struct TesseraFlashAttentionPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (tileQ <= 0 || tileK <= 0 || tileK % kLanes != 0) {
+    KernelConfig config = getKernelConfig(module);
+    if (tileQ <= 0 || tileK <= 0 || tileK % config.lanes() != 0) {
       module.emitError() << "tessera-flash-attention: tile-q must be positive "
                             "and tile-k a positive multiple of "
-                         << kLanes;
+                         << config.lanes() << " (the target's f32 lanes)";
       return signalPassFailure();
     }
+    if (blockRows < 0 || blockRows > 16 || blockVectors < 0 ||
+        blockVectors > 16 || pvVectors < 0 || pvVectors > 16) {
+      module.emitError() << "tessera-flash-attention: block-rows, "
+                            "block-vectors and pv-vectors must be in [0, 16]";
+      return signalPassFailure();
+    }
+    BlockOverride override{blockRows, blockVectors, pvVectors};
     SmallVector<AttentionOp> ops;
     module.walk([&](AttentionOp op) { ops.push_back(op); });
     for (AttentionOp op : ops) {
-      FailureOr<Plan> plan = makePlan(op, tileQ, tileK);
+      FailureOr<Plan> plan = makePlan(op, config, tileQ, tileK, override);
       if (failed(plan))
         return signalPassFailure();
       if (failed(AttentionLowering(op, std::move(*plan), module).run()))

@@ -6,12 +6,16 @@
 //
 // Lowers tessera.linear (y = x·Wᵀ + b) to a tiled, register-blocked kernel:
 //
-//   W is transposed once into column tiles [N/64, K, 64] (contiguous, unit
-//   stride along the output columns);
+//   W is transposed once into column tiles [N/C, K, C] (contiguous, unit
+//   stride along the output columns), C = V vectors;
 //   scf.parallel (row tile, column tile)             -> OpenMP
-//     for 4-row blocks:  16 vector accumulators (4 rows × 64 columns),
-//       initialised with the bias, for k: 4 loads of Wᵀ, 4 broadcasts of x,
-//       16 FMAs; stored with a masked tail when N is not a multiple of 16.
+//     for R-row blocks:  R × V vector accumulators, initialised with the
+//       bias, for k: V loads of Wᵀ, R broadcasts of x, R·V FMAs; stored
+//       with a masked tail when N is not a multiple of the vector width.
+//
+// The vector width, R and V come from the target (getKernelConfig): the
+// largest block whose accumulators, loads and broadcast fit the vector
+// registers, so the k loop never spills.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,11 +37,11 @@ using namespace mlir::tessera::kernel;
 
 namespace {
 
-/// Rows blocked in registers and columns per tile (four vectors).
-constexpr int64_t kRowBlock = 4;
-constexpr int64_t kColTile = 4 * kLanes;
+/// Rows per parallel task (rounded up to a multiple of the block's rows).
+constexpr int64_t kTileRows = 64;
 
-LogicalResult lowerLinear(LinearOp op) {
+LogicalResult lowerLinear(LinearOp op, const KernelConfig &config,
+                          RegisterBlock block) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   auto outType = cast<RankedTensorType>(op.getResult().getType());
@@ -48,7 +52,9 @@ LogicalResult lowerLinear(LinearOp op) {
   int64_t m = xType.getNumElements() / std::max<int64_t>(k, 1);
   if (k == 0 || n == 0 || m == 0)
     return success();
-  int64_t tm = std::min<int64_t>(64, roundUp(m, kRowBlock));
+  const int64_t lanes = config.lanes(), kRowBlock = block.rows,
+                nvec = block.vectors, kColTile = nvec * lanes;
+  int64_t tm = roundUp(std::min<int64_t>(kTileRows, m), kRowBlock);
   int64_t mp = roundUp(m, tm), np = roundUp(n, kColTile);
   int64_t nt = np / kColTile;
 
@@ -101,27 +107,28 @@ LogicalResult lowerLinear(LinearOp op) {
             b, row0, arith::AddIOp::create(b, rb, idx(b, r))));
       SmallVector<Value> init;
       for (int64_t r = 0; r < kRowBlock; ++r)
-        for (int64_t j = 0; j < 4; ++j)
+        for (int64_t j = 0; j < nvec; ++j)
           init.push_back(
-              biasBuf ? vector::LoadOp::create(
-                            b, vec(et), biasBuf,
-                            ValueRange{arith::AddIOp::create(b, col0, idx(b, j * kLanes))})
+              biasBuf ? vector::LoadOp::create(b, vec(et, lanes), biasBuf,
+                                               ValueRange{arith::AddIOp::create(
+                                                   b, col0, idx(b, j * lanes))})
                             .getResult()
-                      : splat(b, f32(b, 0.0)));
+                      : splat(b, f32(b, 0.0), lanes));
       auto loop = scf::ForOp::create(
           b, idx(b, 0), idx(b, k), idx(b, 1), init,
           [&](OpBuilder &nb, Location l, Value kk, ValueRange acc) {
             ImplicitLocOpBuilder ib(l, nb);
             SmallVector<Value> wv;
-            for (int64_t j = 0; j < 4; ++j)
+            for (int64_t j = 0; j < nvec; ++j)
               wv.push_back(vector::LoadOp::create(
-                  ib, vec(et), wtBuf, ValueRange{ct, kk, idx(ib, j * kLanes)}));
+                  ib, vec(et, lanes), wtBuf,
+                  ValueRange{ct, kk, idx(ib, j * lanes)}));
             SmallVector<Value> next;
             for (int64_t r = 0; r < kRowBlock; ++r) {
               Value xs = memref::LoadOp::create(ib, xBuf, ValueRange{rowIdx[r], kk});
-              Value xv = splat(ib, xs);
-              for (int64_t j = 0; j < 4; ++j)
-                next.push_back(vector::FMAOp::create(ib, xv, wv[j], acc[r * 4 + j]));
+              Value xv = splat(ib, xs, lanes);
+              for (int64_t j = 0; j < nvec; ++j)
+                next.push_back(fma(ib, config, xv, wv[j], acc[r * nvec + j]));
             }
             scf::YieldOp::create(ib, next);
           });
@@ -133,14 +140,14 @@ LogicalResult lowerLinear(LinearOp op) {
         ImplicitLocOpBuilder ib = ImplicitLocOpBuilder::atBlockBegin(
             b.getLoc(), ifOp.thenBlock());
         ib.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-        for (int64_t j = 0; j < 4; ++j) {
-          Value col = arith::AddIOp::create(ib, col0, idx(ib, j * kLanes));
+        for (int64_t j = 0; j < nvec; ++j) {
+          Value col = arith::AddIOp::create(ib, col0, idx(ib, j * lanes));
           Value left = arith::SubIOp::create(ib, idx(ib, n), col);
-          Value full = arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, left,
-                                             idx(ib, kLanes));
-          Value v = loop.getResult(r * 4 + j);
+          Value full = arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
+                                             left, idx(ib, lanes));
+          Value v = loop.getResult(r * nvec + j);
           SmallVector<Value> at = {rowIdx[r], col};
-          if (n % kLanes == 0) {
+          if (n % lanes == 0) {
             // Whole vectors; only tiles past N are skipped.
             auto store = scf::IfOp::create(ib, full, /*withElse=*/false);
             OpBuilder sb = OpBuilder::atBlockBegin(store.thenBlock());
@@ -148,11 +155,12 @@ LogicalResult lowerLinear(LinearOp op) {
             vector::StoreOp::create(sb, ib.getLoc(), v, outBuf, at);
             continue;
           }
-          // Masked store of the first min(left, 16) lanes (none if left <= 0).
+          // Masked store of the first min(left, lanes) lanes (none if
+          // left <= 0).
           Value count = arith::MaxSIOp::create(
-              ib, idx(ib, 0), arith::MinSIOp::create(ib, left, idx(ib, kLanes)));
+              ib, idx(ib, 0), arith::MinSIOp::create(ib, left, idx(ib, lanes)));
           Value mask = vector::CreateMaskOp::create(
-              ib, VectorType::get({kLanes}, ib.getI1Type()), ValueRange{count});
+              ib, VectorType::get({lanes}, ib.getI1Type()), ValueRange{count});
           vector::MaskedStoreOp::create(ib, outBuf, at, mask, v);
         }
       }
@@ -174,12 +182,33 @@ LogicalResult lowerLinear(LinearOp op) {
 
 struct TesseraTileLinearPass
     : tessera::impl::TesseraTileLinearPassBase<TesseraTileLinearPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    KernelConfig config = getKernelConfig(getOperation());
+    if (blockRows < 0 || blockRows > 16 || blockVectors < 0 ||
+        blockVectors > 8) {
+      getOperation().emitError() << "tessera-tile-linear: block-rows must be "
+                                    "in [0, 16] and block-vectors in [0, 8]";
+      return signalPassFailure();
+    }
     SmallVector<LinearOp> ops;
     getOperation()->walk([&](LinearOp op) { ops.push_back(op); });
-    for (LinearOp op : ops)
-      if (failed(lowerLinear(op)))
+    for (LinearOp op : ops) {
+      BlockLimits limits;
+      limits.maxVectors = 4;
+      limits.vectors = blockVectors;
+      // A row block past the rows computes padding only.
+      int64_t k = cast<ShapedType>(op.getInput().getType()).getShape().back();
+      int64_t m =
+          k > 0 ? cast<ShapedType>(op.getInput().getType()).getNumElements() / k
+                : 1;
+      limits.maxRows = std::clamp<int64_t>(m, 1, 8);
+      limits.rows = blockRows;
+      RegisterBlock block = chooseRegisterBlock(config.registers, limits);
+      if (failed(lowerLinear(op, config, block)))
         return signalPassFailure();
+    }
   }
 };
 

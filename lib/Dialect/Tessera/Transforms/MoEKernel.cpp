@@ -54,12 +54,26 @@ namespace {
 
 using B = ImplicitLocOpBuilder;
 
-/// Rows per parallel task, rows and columns of one register block, and
-/// output columns per parallel task.
+/// Rows per parallel task, rows of one register block, and output columns
+/// per parallel task.
 constexpr int64_t kTileRows = 32;
 constexpr int64_t kRowBlock = 4;
-constexpr int64_t kColBlock = 4;
 constexpr int64_t kColChunk = 64;
+
+/// The register blocks of the grouped GEMMs: kRowBlock rows × `cols`
+/// output columns, each column one accumulator per weight matrix read (two
+/// for SwiGLU), such that the accumulators, one loaded vector per weight
+/// row and one per input row fit the target's vector registers.
+struct Blocking {
+  KernelConfig config;
+  int64_t upCols = 1, downCols = 1;
+
+  explicit Blocking(const KernelConfig &config, bool swiglu) : config(config) {
+    int64_t weights = (config.registers - 1) / (kRowBlock + 1);
+    downCols = std::clamp<int64_t>(weights, 1, 6);
+    upCols = std::clamp<int64_t>(weights / (swiglu ? 2 : 1), 1, 6);
+  }
+};
 /// Tokens per parallel routing task.
 constexpr int64_t kRouteChunk = 64;
 
@@ -129,17 +143,19 @@ SmallVector<Value> blockRows(B &b, Value r0, Value end) {
 /// Runs `body(b, expert, rows, rowValid, col0)` for every register block of
 /// every tile of `g` and every column block of [0, n).
 void forEachBlock(
-    B &b, const Groups &g, int64_t n,
+    B &b, const Groups &g, int64_t n, int64_t colBlock,
     function_ref<void(B &, Value, ArrayRef<Value>, ArrayRef<Value>, Value)>
         body) {
-  int64_t chunks = (n + kColChunk - 1) / kColChunk;
+  // Whole column blocks per task: no column is computed by two tasks.
+  int64_t chunk = std::max(colBlock, kColChunk / colBlock * colBlock);
+  int64_t chunks = (n + chunk - 1) / chunk;
   parallelFor(b, {g.numTiles, idx(b, chunks)}, [&](B &b, ValueRange iv) {
     std::array<Value, 3> tile = g.tile(b, iv[0]);
     Value e = tile[0], begin = tile[1], end = tile[2];
-    Value c0 = mul(b, iv[1], idx(b, kColChunk));
-    Value c1 = minI(b, add(b, c0, idx(b, kColChunk)), idx(b, n));
+    Value c0 = mul(b, iv[1], idx(b, chunk));
+    Value c1 = minI(b, add(b, c0, idx(b, chunk)), idx(b, n));
     // Columns outer: a block's weight rows stay in cache across the tile.
-    forLoop(b, c0, c1, kColBlock, [&](B &b, Value col) {
+    forLoop(b, c0, c1, colBlock, [&](B &b, Value col) {
       forLoop(b, begin, end, kRowBlock, [&](B &b, Value r0) {
         SmallVector<Value> rows = blockRows(b, r0, end), valid;
         for (int64_t r = 0; r < kRowBlock; ++r)
@@ -151,7 +167,7 @@ void forEachBlock(
   });
 }
 
-/// Columns of a kColBlock block at `c0` clamped to n - 1, and whether each
+/// Columns of a `count`-column block at `c0` clamped to n - 1, and whether each
 /// exists.
 std::pair<SmallVector<Value>, SmallVector<Value>>
 blockCols(B &b, Value c0, int64_t n, int64_t count) {
@@ -166,10 +182,12 @@ blockCols(B &b, Value c0, int64_t n, int64_t count) {
 
 /// H[row, :] = act(x[token(row)] · W_up[e]ᵀ + b_up[e]) (SwiGLU: silu of the
 /// gate times the up projection).
-void emitUp(B &b, const Groups &g, Value x, Value wUp, Value wGate, Value bUp,
-            Value bGate, MoeActivation act, int64_t d, int64_t f, Value h) {
+void emitUp(B &b, const Blocking &blk, const Groups &g, Value x, Value wUp,
+            Value wGate, Value bUp, Value bGate, MoeActivation act, int64_t d,
+            int64_t f, Value h) {
+  const int64_t kColBlock = blk.upCols;
   forEachBlock(
-      b, g, f,
+      b, g, f, kColBlock,
       [&](B &b, Value e, ArrayRef<Value> rows, ArrayRef<Value> rowValid,
           Value c0) {
         SmallVector<Value> cols, colValid;
@@ -185,7 +203,7 @@ void emitUp(B &b, const Groups &g, Value x, Value wUp, Value wGate, Value bUp,
         if (wGate)
           for (Value c : cols)
             w.push_back({wGate, {e, c}});
-        SmallVector<Value> acc = dotBlock(b, d, a, w);
+        SmallVector<Value> acc = dotBlock(b, blk.config, d, a, w);
         size_t nw = w.size();
         for (int64_t r = 0; r < kRowBlock; ++r)
           for (int64_t c = 0; c < kColBlock; ++c) {
@@ -208,10 +226,11 @@ void emitUp(B &b, const Groups &g, Value x, Value wUp, Value wGate, Value bUp,
 }
 
 /// P[outRow(row), :] = weight(row) · (H[row] · W_down[e]ᵀ + b_down[e]).
-void emitDown(B &b, const Groups &g, Value h, Value wDown, Value bDown,
-              int64_t d, int64_t f, Value p) {
+void emitDown(B &b, const Blocking &blk, const Groups &g, Value h, Value wDown,
+              Value bDown, int64_t d, int64_t f, Value p) {
+  const int64_t kColBlock = blk.downCols;
   forEachBlock(
-      b, g, d,
+      b, g, d, kColBlock,
       [&](B &b, Value e, ArrayRef<Value> rows, ArrayRef<Value> rowValid,
           Value c0) {
         SmallVector<Value> cols, colValid;
@@ -221,7 +240,7 @@ void emitDown(B &b, const Groups &g, Value h, Value wDown, Value bDown,
           a.push_back({h, {r}});
         for (Value c : cols)
           w.push_back({wDown, {e, c}});
-        SmallVector<Value> acc = dotBlock(b, f, a, w);
+        SmallVector<Value> acc = dotBlock(b, blk.config, f, a, w);
         for (int64_t r = 0; r < kRowBlock; ++r) {
           Value out = g.outRow(b, rows[r]);
           Value wt = g.weight ? g.weight(b, rows[r]) : Value();
@@ -276,6 +295,7 @@ Value selectBest(B &b, Value n, function_ref<Value(B &, Value)> score,
 
 struct MoELowering {
   MoEOp op;
+  KernelConfig config;
   RoutingPlan plan;
   int64_t t = 0, d = 0, e = 0, f = 0, k = 0, perSample = 1;
   Value x, sel, wt;
@@ -340,8 +360,8 @@ struct MoELowering {
             if (task)
               pre.push_back(tau);
             pre.push_back(ex);
-            Value l =
-                dotBlock(b, d, {RowRef{x, {tok}}}, {RowRef{router, pre}})[0];
+            Value l = dotBlock(b, config, d, {RowRef{x, {tok}}},
+                               {RowRef{router, pre}})[0];
             st(b, l, logits, {c, j});
             st(b, arith::ConstantIntOp::create(b, b.getI1Type(), 0), taken,
                {c, j});
@@ -424,8 +444,9 @@ struct MoELowering {
       Value base = mul(b, tok, idx(b, e));
       auto at = [&](B &b, Value j) { return add(b, base, j); };
       forLoop(b, idx(b, 0), idx(b, e), 1, [&](B &b, Value j) {
-        st(b, dotBlock(b, d, {RowRef{x, {tok}}}, {RowRef{router, {j}}})[0], wt,
-           {at(b, j)});
+        st(b,
+           dotBlock(b, config, d, {RowRef{x, {tok}}}, {RowRef{router, {j}}})[0],
+           wt, {at(b, j)});
         st(b, idx(b, -1), sel, {at(b, j)});
       });
       Value mx =
@@ -516,7 +537,7 @@ struct MoELowering {
   }
 };
 
-LogicalResult lowerMoE(MoEOp op) {
+LogicalResult lowerMoE(MoEOp op, const KernelConfig &config) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
   auto upType = cast<RankedTensorType>(op.getWUp().getType());
   for (Value v : op->getOperands())
@@ -543,6 +564,7 @@ LogicalResult lowerMoE(MoEOp op) {
   if (failed(plan))
     return success();
   MoELowering L;
+  L.config = config;
   L.op = op;
   L.plan = *plan;
   L.d = xType.getShape().back();
@@ -664,8 +686,9 @@ LogicalResult lowerMoE(MoEOp op) {
     return ld(b, wt, {ld(b, rowSlot, {r})});
   };
   Value h = alloc(b, {rows, f}, et), p = alloc(b, {rows, d}, et);
-  emitUp(b, routed, x, wUp, wGate, bUp, bGate, act, d, f, h);
-  emitDown(b, routed, h, wDown, bDown, d, f, p);
+  Blocking blk(config, act == MoeActivation::swiglu);
+  emitUp(b, blk, routed, x, wUp, wGate, bUp, bGate, act, d, f, h);
+  emitDown(b, blk, routed, h, wDown, bDown, d, f, p);
 
   // Shared experts: one group of all T tokens each.
   Value q;
@@ -693,10 +716,10 @@ LogicalResult lowerMoE(MoEOp op) {
       shared.outRow = [](B &, Value r) { return r; };
       Value hs = alloc(b, {numShared * t, fs}, et);
       q = alloc(b, {numShared * t, d}, et);
-      emitUp(b, shared, x, toBuffer(b, op.getSharedUp()),
+      emitUp(b, blk, shared, x, toBuffer(b, op.getSharedUp()),
              toBuffer(b, op.getSharedGate()), Value(), Value(), act, d, fs, hs);
-      emitDown(b, shared, hs, toBuffer(b, op.getSharedDown()), Value(), d, fs,
-               q);
+      emitDown(b, blk, shared, hs, toBuffer(b, op.getSharedDown()), Value(), d,
+               fs, q);
     } else {
       numShared = 0;
     }
@@ -707,14 +730,15 @@ LogicalResult lowerMoE(MoEOp op) {
   Value y = alloc(b, {t, d}, et);
   parallelFor(b, {idx(b, t)}, [&](B &b, ValueRange iv) {
     Value tok = iv[0];
-    forEachVector(b, d, [&](B &b, Value c0) {
+    int64_t width = config.lanes();
+    forEachVector(b, width, d, [&](B &b, Value c0) {
       Value lanes =
-          minI(b, idx(b, kLanes), arith::SubIOp::create(b, idx(b, d), c0));
+          minI(b, idx(b, width), arith::SubIOp::create(b, idx(b, d), c0));
       Value mask = vector::CreateMaskOp::create(
-          b, VectorType::get({kLanes}, b.getI1Type()), ValueRange{lanes});
-      Value zero = splat(b, f32(b, 0.0));
+          b, VectorType::get({width}, b.getI1Type()), ValueRange{lanes});
+      Value zero = splat(b, f32(b, 0.0), width);
       auto load = [&](B &b, Value buf, Value row) -> Value {
-        return vector::MaskedLoadOp::create(b, vec(et), buf,
+        return vector::MaskedLoadOp::create(b, vec(et, width), buf,
                                             ValueRange{row, c0}, mask, zero);
       };
       Value acc = accumulateOver(b, k, zero, [&](B &b, Value s, Value acc) {
@@ -764,10 +788,11 @@ LogicalResult lowerMoE(MoEOp op) {
 struct TesseraLowerMoEPass
     : tessera::impl::TesseraLowerMoEPassBase<TesseraLowerMoEPass> {
   void runOnOperation() override {
+    KernelConfig config = getKernelConfig(getOperation());
     SmallVector<MoEOp> ops;
     getOperation()->walk([&](MoEOp op) { ops.push_back(op); });
     for (MoEOp op : ops)
-      if (failed(lowerMoE(op)))
+      if (failed(lowerMoE(op, config)))
         return signalPassFailure();
   }
 };

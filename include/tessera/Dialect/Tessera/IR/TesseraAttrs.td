@@ -488,4 +488,43 @@ def Tessera_LCMSchedulerAttr : Tessera_SchedulerAttr<"LCMScheduler", "lcm"> {
            Tessera_DefaultDoubleParameter<"10.0">:$timestep_scaling));
 }
 
+//===----------------------------------------------------------------------===//
+// Targets
+//===----------------------------------------------------------------------===//
+
+def Tessera_CPUTargetAttr : AttrDef<Tessera_Dialect, "CPUTarget"> {
+  let mnemonic = "cpu_target";
+  let summary = "the CPU the fused kernels are built for";
+  let description = [{
+    `#tessera.cpu_target<cpu = "znver2", vector_bits = 256,
+    vector_registers = 16, fma = true>`, attached to a module as its
+    `tessera.target` attribute, tells the kernel passes
+    (`tessera-flash-attention`, `tessera-tile-linear`, `tessera-lower-moe`)
+    the machine the code is compiled for:
+
+    * `vector_bits`: the width of one vector register (128, 256 or 512);
+      kernels use vectors of `vector_bits / 32` f32 lanes.
+    * `vector_registers`: the architectural vector registers (8 to 64).
+      Register blocks (rows × vectors of accumulators) are chosen so that
+      the accumulators, the loaded operand vectors and one broadcast fit
+      them, which keeps the inner loops free of spills.
+    * `fma`: fused multiply-add instructions exist; without them products
+      are a multiply and an add (a vector `fma` would become a libm call).
+    * `cpu`: the LLVM CPU name it was derived from (informational).
+
+    `tessera-cpu-target{cpu=... features=...}` (run by the pipelines with
+    `tesserac --mcpu/--mattr`) derives the attribute from LLVM's
+    description of the CPU; it can also be written by hand to experiment.
+    A module without it gets the x86-64-v3 shape: 256 bits, 16 registers,
+    FMA.
+  }];
+  let parameters = (ins
+      StringRefParameter<"LLVM CPU name", "\"\"">:$cpu,
+      "int64_t":$vector_bits,
+      "int64_t":$vector_registers,
+      Tessera_BoolParameter<"true">:$fma);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAATTRS_TD

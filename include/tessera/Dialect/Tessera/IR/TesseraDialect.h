@@ -23,6 +23,9 @@ inline constexpr llvm::StringLiteral kTensorNameAttrName = "tessera.name";
 /// checks it with the other inputs, before any compute (exit status 2).
 inline constexpr llvm::StringLiteral kValidRangeAttrName =
     "tessera.valid_range";
+/// The module attribute holding the `#tessera.cpu_target` the kernels are
+/// built for.
+inline constexpr llvm::StringLiteral kTargetAttrName = "tessera.target";
 
 /// Declares that `value`, if it is an argument of a function's entry block,
 /// must lie in [lo, hi): sets (or tightens) its kValidRangeAttrName, so the

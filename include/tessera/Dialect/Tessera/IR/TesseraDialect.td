@@ -30,8 +30,12 @@ def Tessera_Dialect : Dialect {
     among the arguments and results of its function; the verifier rejects
     anything else, so a name is always safe as a file name and on a
     command line.
+
+    A module may carry `tessera.target = #tessera.cpu_target<...>`: the
+    CPU its kernels are built for (see the attribute).
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
 }

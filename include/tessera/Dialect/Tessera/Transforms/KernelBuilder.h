@@ -24,13 +24,83 @@
 
 namespace mlir::tessera::kernel {
 
-/// Vector width in f32 lanes: one AVX-512 register (LLVM splits it on
-/// narrower targets).
-constexpr int64_t kLanes = 16;
-
 inline int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
-inline VectorType vec(Type et) { return VectorType::get({kLanes}, et); }
+/// What the kernels are built for, from the module's `#tessera.cpu_target`
+/// (see getKernelConfig).
+struct KernelConfig {
+  /// Bits of one vector register.
+  int64_t vectorBits = 256;
+  /// Architectural vector registers.
+  int64_t registers = 16;
+  /// Fused multiply-add instructions exist.
+  bool fma = true;
+
+  /// f32 lanes of one vector.
+  int64_t lanes() const { return vectorBits / 32; }
+};
+
+/// The shape of an outer-product register block: `rows` broadcast scalars
+/// times `vectors` loaded vectors, accumulated into rows × vectors
+/// registers.
+struct RegisterBlock {
+  int64_t rows, vectors;
+};
+
+/// What a register block must satisfy.
+struct BlockLimits {
+  /// The vectors divide this (0: any number).
+  int64_t divides = 0;
+  int64_t maxVectors = 8;
+  int64_t maxRows = 8;
+  /// The rows divide this (0: any number).
+  int64_t rowsDivide = 0;
+  /// Exactly this many rows or vectors (0: chosen).
+  int64_t rows = 0, vectors = 0;
+  /// Registers kept free for other values of the inner loop.
+  int64_t reserved = 0;
+};
+
+/// The register block with the most accumulators such that accumulators,
+/// the loaded vectors, one broadcast and the reserved registers fit in
+/// `registers`. Ties go to fewer loads per FMA, then to more vectors.
+inline RegisterBlock chooseRegisterBlock(int64_t registers,
+                                         const BlockLimits &limits) {
+  RegisterBlock best{0, 0};
+  auto better = [](RegisterBlock a, RegisterBlock b) {
+    int64_t accA = a.rows * a.vectors, accB = b.rows * b.vectors;
+    if (accA != accB)
+      return accA > accB;
+    // (rows + vectors) loads feed rows·vectors FMAs.
+    int64_t lhs = (a.rows + a.vectors) * accB,
+            rhs = (b.rows + b.vectors) * accA;
+    if (lhs != rhs)
+      return lhs < rhs;
+    return a.vectors > b.vectors;
+  };
+  for (int64_t v = 1; v <= std::max(limits.maxVectors, limits.vectors); ++v) {
+    if ((limits.divides > 0 && limits.divides % v != 0) ||
+        (limits.vectors && v != limits.vectors))
+      continue;
+    int64_t free = registers - limits.reserved - v - 1;
+    int64_t r = limits.rows ? limits.rows : std::min(limits.maxRows, free / v);
+    while (!limits.rows && r > 1 && limits.rowsDivide > 0 &&
+           limits.rowsDivide % r != 0)
+      --r;
+    if (r < 1 || r * v > free)
+      continue;
+    if (better({r, v}, best))
+      best = {r, v};
+  }
+  // Nothing fits: the smallest block (it spills, but is correct).
+  if (best.rows == 0)
+    best = {limits.rows ? limits.rows : 1, limits.vectors ? limits.vectors : 1};
+  return best;
+}
+
+inline VectorType vec(Type et, int64_t lanes) {
+  return VectorType::get({lanes}, et);
+}
 
 inline Value idx(ImplicitLocOpBuilder &b, int64_t v) {
   return arith::ConstantIndexOp::create(b, v);
@@ -40,13 +110,48 @@ inline Value f32(ImplicitLocOpBuilder &b, double v) {
   return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
 }
 
-inline Value splat(ImplicitLocOpBuilder &b, Value scalar) {
-  return vector::BroadcastOp::create(b, vec(scalar.getType()), scalar);
+inline Value splat(ImplicitLocOpBuilder &b, Value scalar, int64_t lanes) {
+  return vector::BroadcastOp::create(b, vec(scalar.getType(), lanes), scalar);
+}
+
+/// a · x + acc: one FMA where the target has it, else a multiply and an
+/// add (a vector FMA would become a libm call there).
+inline Value fma(ImplicitLocOpBuilder &b, const KernelConfig &config, Value a,
+                 Value x, Value acc) {
+  if (config.fma)
+    return vector::FMAOp::create(b, a, x, acc);
+  return arith::AddFOp::create(b, arith::MulFOp::create(b, a, x), acc);
+}
+
+/// `x > y ? x : y`, which is one max instruction on x86 (a NaN x gives
+/// y; `arith.maxnumf` costs a compare and a blend more).
+inline Value selectMax(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::SelectOp::create(
+      b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, y), x, y);
+}
+
+/// Combines the lanes of `v` pairwise, halves first (log2(lanes) vector
+/// steps instead of a serial chain), into a scalar.
+inline Value
+reduceTree(ImplicitLocOpBuilder &b, Value v,
+           function_ref<Value(ImplicitLocOpBuilder &, Value, Value)> combine) {
+  auto vt = cast<VectorType>(v.getType());
+  for (int64_t n = vt.getNumElements(); n > 1; n /= 2) {
+    Value lo = vector::ExtractStridedSliceOp::create(b, v, ArrayRef<int64_t>{0},
+                                                     ArrayRef<int64_t>{n / 2},
+                                                     ArrayRef<int64_t>{1});
+    Value hi = vector::ExtractStridedSliceOp::create(
+        b, v, ArrayRef<int64_t>{n / 2}, ArrayRef<int64_t>{n / 2},
+        ArrayRef<int64_t>{1});
+    v = combine(b, lo, hi);
+  }
+  return vector::ExtractOp::create(b, v, ArrayRef<int64_t>{0});
 }
 
 /// A splat tensor constant as the equivalent vector constant.
-inline Value splatConstant(ImplicitLocOpBuilder &b, DenseElementsAttr attr) {
-  auto vt = vec(attr.getElementType());
+inline Value splatConstant(ImplicitLocOpBuilder &b, DenseElementsAttr attr,
+                           int64_t lanes) {
+  auto vt = vec(attr.getElementType(), lanes);
   return arith::ConstantOp::create(
       b, vt, DenseElementsAttr::get(vt, attr.getSplatValue<Attribute>()));
 }
@@ -122,17 +227,17 @@ inline SmallVector<Value> forAccumulate(
 /// scalar steps), scf.for beyond, so compile time does not grow with it.
 constexpr int64_t kMaxUnrolledVectors = 8;
 
-/// Calls `fn` for e = 0, kLanes, ... below `n`: unrolled for a few vectors,
-/// an scf.for beyond.
+/// Calls `fn` for e = 0, lanes, ... below `n`: unrolled for a few
+/// vectors, an scf.for beyond.
 inline void
-forEachVector(ImplicitLocOpBuilder &b, int64_t n,
+forEachVector(ImplicitLocOpBuilder &b, int64_t lanes, int64_t n,
               function_ref<void(ImplicitLocOpBuilder &, Value)> fn) {
-  if (n / kLanes <= kMaxUnrolledVectors) {
-    for (int64_t e = 0; e < n; e += kLanes)
+  if (n / lanes <= kMaxUnrolledVectors) {
+    for (int64_t e = 0; e < n; e += lanes)
       fn(b, idx(b, e));
     return;
   }
-  forLoop(b, idx(b, 0), idx(b, n), kLanes, fn);
+  forLoop(b, idx(b, 0), idx(b, n), lanes, fn);
 }
 
 /// acc = fn(s, acc) for s = 0 .. n - 1 in order: unrolled up to
@@ -171,16 +276,18 @@ struct RowRef {
 };
 
 /// The register-blocked dot-product microkernel: for every (r, c),
-/// Σ_k a[r][k] · w[c][k] over k in [0, len), with one kLanes-wide
-/// accumulator per pair kept in registers, a masked tail for len not a
-/// multiple of kLanes, and one horizontal add each at the end. Both operands
+/// Σ_k a[r][k] · w[c][k] over k in [0, len), with one vector accumulator
+/// per pair kept in registers, a masked tail for len not a multiple of the
+/// vector width, and one horizontal add each at the end. Both operands
 /// are read along their contiguous last dimension, so weights in the
 /// PyTorch [out, in] layout need no transposed copy. Result r·|w| + c.
-inline SmallVector<Value> dotBlock(ImplicitLocOpBuilder &b, int64_t len,
+inline SmallVector<Value> dotBlock(ImplicitLocOpBuilder &b,
+                                   const KernelConfig &config, int64_t len,
                                    ArrayRef<RowRef> a, ArrayRef<RowRef> w) {
   Type et = b.getF32Type();
-  VectorType vt = vec(et);
-  Value zero = splat(b, f32(b, 0.0));
+  int64_t lanes = config.lanes();
+  VectorType vt = vec(et, lanes);
+  Value zero = splat(b, f32(b, 0.0), lanes);
   SmallVector<Value> init(a.size() * w.size(), zero);
   auto at = [](const RowRef &row, Value k) {
     SmallVector<Value> i(row.prefix);
@@ -195,23 +302,23 @@ inline SmallVector<Value> dotBlock(ImplicitLocOpBuilder &b, int64_t len,
     for (const RowRef &row : a) {
       Value av = load(row);
       for (Value x : wv)
-        next.push_back(vector::FMAOp::create(ib, av, x, acc[next.size()]));
+        next.push_back(fma(ib, config, av, x, acc[next.size()]));
     }
     return next;
   };
-  int64_t full = len / kLanes * kLanes;
+  int64_t full = len / lanes * lanes;
   SmallVector<Value> acc = forAccumulate(
-      b, idx(b, 0), idx(b, full), kLanes, init,
+      b, idx(b, 0), idx(b, full), lanes, init,
       [&](ImplicitLocOpBuilder &ib, Value k, ValueRange acc) {
         return step(ib, acc, [&](const RowRef &row) -> Value {
           return vector::LoadOp::create(ib, vt, row.buf, at(row, k));
         });
       });
-  if (len % kLanes) {
+  if (len % lanes) {
     Value k = idx(b, full);
-    Value mask = vector::CreateMaskOp::create(
-        b, VectorType::get({kLanes}, b.getI1Type()),
-        ValueRange{idx(b, len % kLanes)});
+    Value mask =
+        vector::CreateMaskOp::create(b, VectorType::get({lanes}, b.getI1Type()),
+                                     ValueRange{idx(b, len % lanes)});
     acc = step(b, acc, [&](const RowRef &row) -> Value {
       return vector::MaskedLoadOp::create(b, vt, row.buf, at(row, k), mask,
                                           zero);
@@ -223,6 +330,11 @@ inline SmallVector<Value> dotBlock(ImplicitLocOpBuilder &b, int64_t len,
         vector::ReductionOp::create(b, vector::CombiningKind::ADD, v));
   return out;
 }
+
+/// The kernel configuration of the module enclosing `op`: from its
+/// `tessera.target` attribute, or the x86-64-v3 shape (256-bit vectors, 16
+/// registers, FMA) without one.
+KernelConfig getKernelConfig(Operation *op);
 
 } // namespace mlir::tessera::kernel
 

@@ -85,6 +85,32 @@ def TesseraPrintSchedulePass : Pass<"tessera-print-schedule"> {
   }];
 }
 
+def TesseraCPUTargetPass : Pass<"tessera-cpu-target", "::mlir::ModuleOp"> {
+  let summary = "Record the CPU the kernels are built for";
+  let description = [{
+    Sets the module's `tessera.target` attribute to the
+    `#tessera.cpu_target` LLVM describes for `cpu` with `features`:
+    512-bit vectors and 32 registers with AVX-512F, 256 bits and 16
+    registers with AVX, 128 bits otherwise (32 registers on AArch64); FMA
+    from the `fma` feature (AVX-512F implies it; always on AArch64). The
+    kernel passes derive their vector width, register blocks and use of
+    FMA from it. `cpu=native` (the default) means the host CPU with its
+    features; `features` is an LLVM feature list (`+avx2,-avx512f`) added
+    to them. An unknown CPU or feature is an error. A module that already
+    has a `tessera.target` keeps it (a hand-written description wins).
+
+    `tesserac --mcpu=... --mattr=...` runs it with the same CPU the object
+    code is compiled for.
+  }];
+  let options = [
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"native\"",
+           "LLVM CPU name (x86-64-v3, x86-64-v4, znver4, ...), or native">,
+    Option<"features", "features", "std::string", /*default=*/"\"\"",
+           "LLVM target features to add, e.g. +avx2,-avx512f">
+  ];
+  let dependentDialects = ["::mlir::tessera::TesseraDialect"];
+}
+
 def TesseraFlashAttentionPass
     : Pass<"tessera-flash-attention", "::mlir::ModuleOp"> {
   let summary = "Lower tessera.attention to a fused, tiled flash-style kernel";
@@ -94,6 +120,18 @@ def TesseraFlashAttentionPass
     private task function. The task streams key tiles through an online
     softmax (running max and sum, rescaled accumulator) with
     register-blocked vector FMAs for Q·Kᵀ and P·V; no Sq×Sk buffer exists.
+
+    Target: the vector width, the register blocks and the use of FMA come
+    from the module's `#tessera.cpu_target` (see `tessera-cpu-target`;
+    x86-64-v3 without one). Q·Kᵀ keeps R query rows × V key vectors of
+    accumulators; P·V the same R rows × W vectors of Dv. Each is the
+    block with the most accumulators whose accumulators, loaded vectors
+    and broadcast (plus one register for the masked-entry test of P·V) fit
+    the vector registers, V dividing the key tile and W the padded Dv, and
+    R at most 8 and at most Sq (x86-64-v3: 8 lanes, 6 × 2 and 6 × 2;
+    x86-64-v4: 16 lanes, 6 × 4 and 6 × 4 for D = Dv = 64). Query tiles are
+    a multiple of R. `block-rows`, `block-vectors` and `pv-vectors`
+    override them.
 
     Tile skipping: with a mask attribute and no run-time `q_offset`, each
     (query tile, key tile) pair is classified at compile time through the
@@ -117,7 +155,7 @@ def TesseraFlashAttentionPass
     128 keys (`tile-q` / `tile-k` above that are capped); the tile table
     is built when (query tiles × key tiles × mask size) is at most 2^22 and
     it holds at most 2^20 entries, otherwise every key tile is visited and
-    masked at run time; per-task scratch is at most 1 MiB (4 query rows ×
+    masked at run time; per-task scratch is at most 1 MiB (R query rows ×
     Dv floats must fit, so Dv up to about 65000; a diagnostic beyond);
     loops over Dv are unrolled only up to 8 vectors; a run-time `q_offset`
     is clamped to [-2^61, 2^61].
@@ -134,10 +172,20 @@ def TesseraFlashAttentionPass
   }];
   let options = [
     Option<"tileQ", "tile-q", "int64_t", /*default=*/"64",
-           "Query rows per tile (rounded up to a multiple of 4; at most "
-           "512 are used)">,
+           "Query rows per tile (rounded up to a multiple of the register "
+           "block's rows; at most 512 are used)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"64",
-           "Keys per tile (a multiple of 16; at most 128 are used)">
+           "Keys per tile (a multiple of the target's f32 lanes; at most "
+           "128 are used)">,
+    Option<"blockRows", "block-rows", "int64_t", /*default=*/"0",
+           "Query rows of the register blocks (0: from the target; at most "
+           "16)">,
+    Option<"blockVectors", "block-vectors", "int64_t", /*default=*/"0",
+           "Key vectors of the Q·Kᵀ register block (0: from the target; "
+           "must divide the key tile's vectors)">,
+    Option<"pvVectors", "pv-vectors", "int64_t", /*default=*/"0",
+           "Dv vectors of the P·V register block (0: from the target; must "
+           "divide the padded Dv's vectors)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
@@ -152,11 +200,24 @@ def TesseraTileLinearPass : Pass<"tessera-tile-linear", "::mlir::ModuleOp"> {
   let summary = "Lower tessera.linear to a tiled, register-blocked kernel";
   let description = [{
     Rewrites every statically shaped f32 `tessera.linear` into a parallel
-    loop over (64-row tile, 64-column tile). Wᵀ is laid out once as
-    contiguous column tiles [N/64, K, 64]; each 4-row block keeps 16 vector
-    accumulators (initialised with the bias) in registers through the K
-    loop. Other linears are left to `convert-tessera-to-linalg`.
+    loop over (row tile of about 64 rows, column tile of V vectors). Wᵀ is
+    laid out once as contiguous column tiles [N/(V·lanes), K, V·lanes];
+    each block of R rows keeps R × V vector accumulators (initialised with
+    the bias) in registers through the K loop. The vector width and the
+    block come from the module's `#tessera.cpu_target` (see
+    `tessera-cpu-target`): the block with the most accumulators (V at
+    most 4, R at most 8 and at most M) such that the accumulators, V
+    loaded vectors and one broadcast fit the vector registers (x86-64-v3:
+    8 lanes, 4 × 3; x86-64-v4: 16 lanes, 6 × 4). `block-rows` and
+    `block-vectors` override it. Other linears are left to
+    `convert-tessera-to-linalg`.
   }];
+  let options = [
+    Option<"blockRows", "block-rows", "int64_t", /*default=*/"0",
+           "Rows of the register block (0: from the target; at most 16)">,
+    Option<"blockVectors", "block-vectors", "int64_t", /*default=*/"0",
+           "Vectors of the register block (0: from the target; at most 8)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
