@@ -97,9 +97,16 @@ PY_BASELINES = textwrap.dedent("""
         return sorted(t)[len(t) // 2] * 1e3
     blas = [l.split()[-1] for l in open('/proc/self/maps') if 'openblas' in l]
     if blas:
-        f = ctypes.CDLL(blas[0]).openblas_get_corename
-        f.restype = ctypes.c_char_p
-        out['numpy_blas'] = 'OpenBLAS ' + f().decode()
+        lib = ctypes.CDLL(blas[0])
+        out['numpy_blas'] = 'OpenBLAS'
+        # Debian's and PyPI's (scipy-openblas, symbols suffixed) builds.
+        for sym in ('openblas_get_corename', 'scipy_openblas_get_corename64_',
+                    'openblas_get_corename64_'):
+            if hasattr(lib, sym):
+                f = getattr(lib, sym)
+                f.restype = ctypes.c_char_p
+                out['numpy_blas'] += ' ' + f().decode()
+                break
     else:
         out['numpy_blas'] = 'reference BLAS'
     a = np.random.rand(2048, 2048).astype(np.float32)
