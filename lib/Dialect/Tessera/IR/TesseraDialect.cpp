@@ -47,9 +47,7 @@ bool mlir::tessera::isValidTensorName(StringRef name) {
   });
 }
 
-/// Writes `name` for a diagnostic: printable ASCII as is, anything else as
-/// `\xx`, cut after 64 characters.
-static std::string quoteName(StringRef name) {
+std::string mlir::tessera::quoteForDiagnostic(StringRef name) {
   std::string out;
   llvm::raw_string_ostream os(out);
   os.write_escaped(name.take_front(64), /*UseHexEscapes=*/true);
@@ -81,11 +79,11 @@ static LogicalResult verifyNameAttr(Operation *op, bool isResult,
     return op->emitError() << "'" << kTensorNameAttrName << "' of " << what
                            << " #" << index << " must be a string";
   if (!isValidTensorName(name.getValue()))
-    return op->emitError()
-           << "invalid tensor name \"" << quoteName(name.getValue())
-           << "\" on " << what << " #" << index
-           << ": expected [A-Za-z_][A-Za-z0-9_.-]*, 1 to "
-           << kMaxTensorNameLength << " bytes";
+    return op->emitError() << "invalid tensor name \""
+                           << quoteForDiagnostic(name.getValue()) << "\" on "
+                           << what << " #" << index
+                           << ": expected [A-Za-z_][A-Za-z0-9_.-]*, 1 to "
+                           << kMaxTensorNameLength << " bytes";
   auto func = dyn_cast<FunctionOpInterface>(op);
   if (!func)
     return success();

@@ -39,16 +39,6 @@ std::unique_ptr<llvm::MCSubtargetInfo> subtarget(const ResolvedCPU &cpu,
       t->createMCSubtargetInfo(triple, cpu.cpu, cpu.features));
 }
 
-/// Names are shown escaped and cut: they come from the command line.
-std::string shown(StringRef s) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os.write_escaped(s.take_front(64), /*UseHexEscapes=*/true);
-  if (s.size() > 64)
-    os << "...";
-  return out;
-}
-
 } // namespace
 
 FailureOr<ResolvedCPU> mlir::tessera::resolveCPU(StringRef cpu,
@@ -69,7 +59,7 @@ FailureOr<ResolvedCPU> mlir::tessera::resolveCPU(StringRef cpu,
   if (!sti)
     return failure();
   if (!sti->isCPUStringValid(r.cpu)) {
-    error = "unknown CPU '" + shown(r.cpu) + "' for " + r.triple;
+    error = "unknown CPU '" + quoteForDiagnostic(r.cpu) + "' for " + r.triple;
     return failure();
   }
   SmallVector<StringRef> items;
@@ -80,7 +70,7 @@ FailureOr<ResolvedCPU> mlir::tessera::resolveCPU(StringRef cpu,
         sti->getAllProcessorFeatures(),
         [&](const llvm::SubtargetFeatureKV &kv) { return name == kv.Key; });
     if ((!item.starts_with("+") && !item.starts_with("-")) || !known) {
-      error = "unknown target feature '" + shown(item) +
+      error = "unknown target feature '" + quoteForDiagnostic(item) +
               "' (expected +name or -name, with an LLVM feature name)";
       return failure();
     }

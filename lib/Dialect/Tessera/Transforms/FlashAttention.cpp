@@ -705,30 +705,24 @@ void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
             Value scaleV = splat(b, scaleValue, L);
             for (int64_t j0 = 0; j0 < nv; j0 += cs) {
               SmallVector<Value> init(kRows * cs, splat(b, f32(b, 0.0), L));
-              auto loop = scf::ForOp::create(
-                  b, idx(b, 0), idx(b, p.d), idx(b, 1), init,
-                  [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
-                    ImplicitLocOpBuilder ib(l, nb);
+              SmallVector<Value> acc = outerProductBlock(
+                  b, p.config, p.d, init, kRows,
+                  [&](ImplicitLocOpBuilder &ib, Value d) {
                     SmallVector<Value> kv;
                     for (int64_t j = 0; j < cs; ++j)
                       kv.push_back(vector::LoadOp::create(
                           ib, vec(et, L), a.kt,
                           ValueRange{a.b, kvh, kt, d, idx(ib, (j0 + j) * L)}));
-                    SmallVector<Value> next;
-                    for (int64_t r = 0; r < kRows; ++r) {
-                      Value qs = memref::LoadOp::create(
-                          ib, a.q, ValueRange{a.b, h, rows[r], d});
-                      Value qv = splat(ib, qs, L);
-                      for (int64_t j = 0; j < cs; ++j)
-                        next.push_back(
-                            fma(ib, p.config, qv, kv[j], acc[r * cs + j]));
-                    }
-                    scf::YieldOp::create(ib, next);
+                    return kv;
+                  },
+                  [&](ImplicitLocOpBuilder &ib, Value d, int64_t r) -> Value {
+                    return memref::LoadOp::create(
+                        ib, a.q, ValueRange{a.b, h, rows[r], d});
                   });
               for (int64_t r = 0; r < kRows; ++r) {
                 for (int64_t j = j0; j < j0 + cs; ++j) {
-                  Value s = arith::MulFOp::create(
-                      b, loop.getResult(r * cs + j - j0), scaleV);
+                  Value s =
+                      arith::MulFOp::create(b, acc[r * cs + j - j0], scaleV);
                   Value col = idx(b, j * L);
                   Value row = arith::AddIOp::create(b, rb, idx(b, r));
                   if (!op.getScoreMod().empty()) {
@@ -906,9 +900,10 @@ void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
 }
 
 /// acc[g, r, :] += Σ_j P[r, j] · V[b, kvh, k0 + j, :], with kRows rows and
-/// up to four Dv vectors held in registers. With `skipMasked`, entries
-/// whose P is the masked marker (-0.0) leave the accumulator untouched, so
-/// a NaN or Inf in a masked key's V row cannot turn 0 · V into NaN.
+/// the target-derived number of Dv vectors held in registers
+/// (outerProductBlock). With `skipMasked`, entries whose P is the masked marker
+/// (-0.0) leave the accumulator untouched, so a NaN or Inf in a masked key's V
+/// row cannot turn 0 · V into NaN.
 void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
                                    Value g, Value kvh, Value k0, Value sBuf,
                                    Value accBuf, bool skipMasked) {
@@ -931,10 +926,18 @@ void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
                       vector::LoadOp::create(b, vec(et, L), accBuf, at.back()));
                 }
               }
-              auto loop = scf::ForOp::create(
-                  b, idx(b, 0), idx(b, p.tk), idx(b, 1), init,
-                  [&](OpBuilder &nb, Location l, Value j, ValueRange acc) {
-                    ImplicitLocOpBuilder ib(l, nb);
+              // With `skipMasked`, entries whose P is the masked marker
+              // (-0.0) leave the accumulators untouched.
+              auto isMasked = [&](ImplicitLocOpBuilder &ib, Value pr) -> Value {
+                return arith::CmpIOp::create(
+                    ib, arith::CmpIPredicate::eq,
+                    arith::BitcastOp::create(ib, ib.getI32Type(), pr),
+                    arith::ConstantOp::create(
+                        ib, ib.getI32IntegerAttr(kMaskedBits)));
+              };
+              SmallVector<Value> acc = outerProductBlock(
+                  b, p.config, p.tk, init, kRows,
+                  [&](ImplicitLocOpBuilder &ib, Value j) {
                     Value key = arith::AddIOp::create(ib, k0, j);
                     SmallVector<Value> vrow;
                     for (int64_t c = 0; c < chunk; ++c)
@@ -943,32 +946,19 @@ void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
                           ValueRange{
                               a.b, kvh, key,
                               arith::AddIOp::create(ib, e0, idx(ib, c * L))}));
-                    SmallVector<Value> next;
-                    for (int64_t r = 0; r < kRows; ++r) {
-                      Value pr = memref::LoadOp::create(
-                          ib, sBuf,
-                          ValueRange{arith::AddIOp::create(ib, rb, idx(ib, r)),
-                                     j});
-                      Value pv = splat(ib, pr, L);
-                      Value masked;
-                      if (skipMasked)
-                        masked = arith::CmpIOp::create(
-                            ib, arith::CmpIPredicate::eq,
-                            arith::BitcastOp::create(ib, ib.getI32Type(), pr),
-                            arith::ConstantOp::create(
-                                ib, ib.getI32IntegerAttr(kMaskedBits)));
-                      for (int64_t c = 0; c < chunk; ++c) {
-                        Value old = acc[r * chunk + c];
-                        Value fma = vector::FMAOp::create(ib, pv, vrow[c], old);
-                        next.push_back(masked ? arith::SelectOp::create(
-                                                    ib, masked, old, fma)
-                                                    .getResult()
-                                              : fma);
-                      }
-                    }
-                    scf::YieldOp::create(ib, next);
-                  });
-              for (auto [i, res] : llvm::enumerate(loop.getResults()))
+                    return vrow;
+                  },
+                  [&](ImplicitLocOpBuilder &ib, Value j, int64_t r) -> Value {
+                    return memref::LoadOp::create(
+                        ib, sBuf,
+                        ValueRange{arith::AddIOp::create(ib, rb, idx(ib, r)),
+                                   j});
+                  },
+                  skipMasked
+                      ? function_ref<Value(ImplicitLocOpBuilder &, Value)>(
+                            isMasked)
+                      : nullptr);
+              for (auto [i, res] : llvm::enumerate(acc))
                 vector::StoreOp::create(b, res, accBuf, at[i]);
             });
       });

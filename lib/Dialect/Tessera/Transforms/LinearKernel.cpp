@@ -114,23 +114,18 @@ LogicalResult lowerLinear(LinearOp op, const KernelConfig &config,
                                                    b, col0, idx(b, j * lanes))})
                             .getResult()
                       : splat(b, f32(b, 0.0), lanes));
-      auto loop = scf::ForOp::create(
-          b, idx(b, 0), idx(b, k), idx(b, 1), init,
-          [&](OpBuilder &nb, Location l, Value kk, ValueRange acc) {
-            ImplicitLocOpBuilder ib(l, nb);
+      SmallVector<Value> acc = outerProductBlock(
+          b, config, k, init, kRowBlock,
+          [&](ImplicitLocOpBuilder &ib, Value kk) {
             SmallVector<Value> wv;
             for (int64_t j = 0; j < nvec; ++j)
               wv.push_back(vector::LoadOp::create(
                   ib, vec(et, lanes), wtBuf,
                   ValueRange{ct, kk, idx(ib, j * lanes)}));
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < kRowBlock; ++r) {
-              Value xs = memref::LoadOp::create(ib, xBuf, ValueRange{rowIdx[r], kk});
-              Value xv = splat(ib, xs, lanes);
-              for (int64_t j = 0; j < nvec; ++j)
-                next.push_back(fma(ib, config, xv, wv[j], acc[r * nvec + j]));
-            }
-            scf::YieldOp::create(ib, next);
+            return wv;
+          },
+          [&](ImplicitLocOpBuilder &ib, Value kk, int64_t r) -> Value {
+            return memref::LoadOp::create(ib, xBuf, ValueRange{rowIdx[r], kk});
           });
       // Store the rows that exist; the last column vector may be partial.
       for (int64_t r = 0; r < kRowBlock; ++r) {
@@ -145,7 +140,7 @@ LogicalResult lowerLinear(LinearOp op, const KernelConfig &config,
           Value left = arith::SubIOp::create(ib, idx(ib, n), col);
           Value full = arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
                                              left, idx(ib, lanes));
-          Value v = loop.getResult(r * nvec + j);
+          Value v = acc[r * nvec + j];
           SmallVector<Value> at = {rowIdx[r], col};
           if (n % lanes == 0) {
             // Whole vectors; only tiles past N are skipped.

@@ -11,6 +11,7 @@
 #include "mlir/IR/OpDefinition.h"
 
 #include <optional>
+#include <string>
 
 #include "tessera/Dialect/Tessera/IR/TesseraOpsDialect.h.inc"
 
@@ -23,6 +24,10 @@ inline constexpr llvm::StringLiteral kTensorNameAttrName = "tessera.name";
 /// checks it with the other inputs, before any compute (exit status 2).
 inline constexpr llvm::StringLiteral kValidRangeAttrName =
     "tessera.valid_range";
+/// `name` as a diagnostic shows untrusted text: printable ASCII as is,
+/// anything else as `\xx`, cut after 64 characters.
+std::string quoteForDiagnostic(llvm::StringRef name);
+
 /// The module attribute holding the `#tessera.cpu_target` the kernels are
 /// built for.
 inline constexpr llvm::StringLiteral kTargetAttrName = "tessera.target";

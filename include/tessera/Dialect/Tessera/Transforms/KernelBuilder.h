@@ -269,6 +269,40 @@ parallelFor(ImplicitLocOpBuilder &b, ValueRange ubs,
   fn(pb, par.getInductionVars());
 }
 
+/// The outer-product microkernel behind every register-blocked product:
+/// for k in [0, n), with rows × V accumulators carried in registers,
+///   acc[r·V + v] += splat(scalar(k, r)) · vector_v(k)
+/// where `loadVectors(k)` returns the step's V loaded vectors and
+/// `loadScalar(k, r)` row r's scalar. With `skip`, row r's accumulators
+/// stay as they are where `skip(scalar)` holds (a masked entry). Returns
+/// the accumulators after the loop.
+inline SmallVector<Value> outerProductBlock(
+    ImplicitLocOpBuilder &b, const KernelConfig &config, int64_t n,
+    ValueRange init, int64_t rows,
+    function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value)> loadVectors,
+    function_ref<Value(ImplicitLocOpBuilder &, Value, int64_t)> loadScalar,
+    function_ref<Value(ImplicitLocOpBuilder &, Value)> skip = {}) {
+  return forAccumulate(
+      b, idx(b, 0), idx(b, n), 1, init,
+      [&](ImplicitLocOpBuilder &ib, Value k, ValueRange acc) {
+        SmallVector<Value> vs = loadVectors(ib, k), next;
+        for (int64_t r = 0; r < rows; ++r) {
+          Value s = loadScalar(ib, k, r);
+          Value sv = splat(ib, s, config.lanes());
+          Value skipped = skip ? skip(ib, s) : Value();
+          for (Value v : vs) {
+            Value old = acc[next.size()];
+            Value f = fma(ib, config, sv, v, old);
+            next.push_back(
+                skipped
+                    ? arith::SelectOp::create(ib, skipped, old, f).getResult()
+                    : f);
+          }
+        }
+        return next;
+      });
+}
+
 /// A row of a buffer: `buf[prefix..., k]` for k along the last dimension.
 struct RowRef {
   Value buf;
