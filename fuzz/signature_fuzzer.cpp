@@ -39,10 +39,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int64_t declaredSize = static_cast<int64_t>(size);
   int64_t numInputs = static_cast<int64_t>(parsed.inputs.size());
   int64_t numOutputs = static_cast<int64_t>(parsed.outputs.size());
-  EmbeddedSignature embedded{text.c_str(), &declaredSize, &numInputs,
-                             &numOutputs};
+  void (*entry)(void **) = [](void **) {};
+  TesseraModel model{text.c_str(), declaredSize, numInputs, numOutputs, entry};
   Signature signature;
-  Error err = parseEmbeddedSignature(embedded, signature);
+  Error err = parseModelSignature(model, signature);
   FUZZ_CHECK(!err == (ok && length == size));
   if (err) {
     FUZZ_CHECK(err.message().rfind("malformed embedded signature: ", 0) == 0);
@@ -74,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   // Wrong arities are rejected.
   int64_t wrong = numInputs + 1;
-  EmbeddedSignature bad{text.c_str(), &declaredSize, &wrong, &numOutputs};
-  FUZZ_CHECK(parseEmbeddedSignature(bad, reparsed));
+  TesseraModel bad{text.c_str(), declaredSize, wrong, numOutputs, entry};
+  FUZZ_CHECK(parseModelSignature(bad, reparsed));
   return 0;
 }

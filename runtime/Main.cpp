@@ -29,13 +29,11 @@
 using namespace tessera::runtime;
 
 extern "C" {
-/// Defined by the object emitted by tesserac; the three integers are checked
-/// against the text before it is trusted (see parseEmbeddedSignature).
-extern const char tessera_signature[];
-extern const int64_t tessera_signature_size;
-extern const int64_t tessera_num_inputs;
-extern const int64_t tessera_num_outputs;
-void tessera_entry(void **args);
+/// The model table of the object emitted by tesserac
+/// (include/tessera-c/Model.h); each entry's sizes are checked against its
+/// text before it is trusted (see parseModelSignature).
+extern const TesseraModel tessera_models[];
+extern const int64_t tessera_num_models;
 /// Provided by libomp, which every generated executable links.
 void omp_set_num_threads(int);
 }
@@ -71,6 +69,8 @@ struct Options {
   /// (input name, .npy path) pairs from --input.
   std::vector<std::pair<std::string, std::string>> inputs;
   std::optional<std::string> weights, outputDir;
+  /// The model given by --entry (default: the first).
+  std::optional<std::string> entry;
   bool randomInputs = false, printSignature = false, help = false;
   uint64_t seed = 0;
   int64_t benchIters = 0;
@@ -99,6 +99,7 @@ Error parseOptions(int argc, char **argv, const Signature &signature,
     Bench,
     Threads,
     PrintSig,
+    Entry,
     Help
   };
   struct OptionInfo {
@@ -115,6 +116,7 @@ Error parseOptions(int argc, char **argv, const Signature &signature,
       {"--bench", Bench, true},
       {"--threads", Threads, true},
       {"--print-signature", PrintSig, false},
+      {"--entry", Entry, true},
       {"--help", Help, false},
   };
   bool seen[Help + 1] = {};
@@ -191,6 +193,10 @@ Error parseOptions(int argc, char **argv, const Signature &signature,
     case PrintSig:
       options.printSignature = true;
       break;
+    case Entry:
+      // Chosen before the options are parsed (selectModel).
+      options.entry = *value;
+      break;
     case Help:
       options.help = true;
       break;
@@ -224,6 +230,8 @@ void printUsage(const char *program, const Signature &signature) {
       "  --bench N                 time N more runs after a warm-up run\n"
       "  --threads N               set the number of OpenMP threads\n"
       "  --print-signature         print the model inputs and outputs\n"
+      "  --entry NAME              run the model NAME of an executable with\n"
+      "                            several (default: the first)\n"
       "  --help                    print this help\n"
       "\n"
       "model signature:\n",
@@ -386,9 +394,9 @@ struct ResultView {
 /// Owns the memref descriptors of one model invocation.
 class ModelRunner {
 public:
-  ModelRunner(const Signature &signature,
+  ModelRunner(const TesseraModel &model, const Signature &signature,
               const std::vector<AlignedBuffer> &inputs)
-      : signature(signature) {
+      : entry(model.entry), signature(signature) {
     size_t resultWords = 0;
     for (const TensorSpec &spec : signature.outputs)
       resultWords += 3 + 2 * spec.type.shape.size();
@@ -414,7 +422,7 @@ public:
   /// Calls the entry point; results stay alive until freeResults().
   void run() {
     std::fill(resultStorage.begin(), resultStorage.end(), 0);
-    tessera_entry(args.data());
+    entry(args.data());
   }
 
   /// Decodes the result descriptors of the last run.
@@ -461,6 +469,7 @@ private:
     return p;
   }
 
+  void (*entry)(void **);
   const Signature &signature;
   std::vector<int64_t> resultStorage;
   std::vector<std::vector<int64_t>> inputDescriptors;
@@ -508,15 +517,49 @@ Error gatherResult(const TensorSpec &spec, const ResultView &view,
 /// What main() is doing, to classify an exception.
 enum class Stage { Signature, Validation, Running };
 
+/// The model named by the command line's --entry (its last occurrence;
+/// parseOptions rejects repeats), else the first. Every model's signature is
+/// checked first: a malformed table runs nothing.
+Error selectModel(int argc, char **argv, const TesseraModel *&model,
+                  Signature &signature) {
+  std::vector<Signature> signatures(
+      static_cast<size_t>(std::max<int64_t>(tessera_num_models, 0)));
+  if (signatures.empty())
+    return Error("malformed embedded signature: the object defines no model");
+  for (size_t i = 0; i < signatures.size(); ++i)
+    if (Error err = parseModelSignature(tessera_models[i], signatures[i]))
+      return err;
+  std::optional<std::string> wanted;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--entry=", 0) == 0)
+      wanted = arg.substr(8);
+    else if (arg == "--entry" && i + 1 < argc)
+      wanted = argv[++i];
+  }
+  size_t index = 0;
+  if (wanted) {
+    std::string names;
+    for (index = 0; index < signatures.size(); ++index) {
+      if (signatures[index].entry == *wanted)
+        break;
+      names += (names.empty() ? "" : ", ") + signatures[index].entry;
+    }
+    if (index == signatures.size())
+      return Error("--entry: the executable has no model '" + *wanted +
+                   "' (it has " + names + ")");
+  }
+  model = &tessera_models[index];
+  signature = std::move(signatures[index]);
+  return Error::success();
+}
+
 int runMain(int argc, char **argv, Stage &stage) {
   Signature signature;
-  EmbeddedSignature embedded;
-  embedded.text = tessera_signature;
-  embedded.size = &tessera_signature_size;
-  embedded.numInputs = &tessera_num_inputs;
-  embedded.numOutputs = &tessera_num_outputs;
-  if (Error err = parseEmbeddedSignature(embedded, signature))
-    return report(err, exitFailure);
+  const TesseraModel *model = nullptr;
+  if (Error err = selectModel(argc, argv, model, signature))
+    return report(err, err.message().rfind("--entry", 0) == 0 ? exitBadInput
+                                                              : exitFailure);
   stage = Stage::Validation;
   Options options;
   if (Error err = parseOptions(argc, argv, signature, options))
@@ -546,7 +589,7 @@ int runMain(int argc, char **argv, Stage &stage) {
     omp_set_num_threads(options.threads);
 
   stage = Stage::Running;
-  ModelRunner runner(signature, inputs);
+  ModelRunner runner(*model, signature, inputs);
   runner.run();
   std::vector<ResultView> views = runner.results();
   std::vector<AlignedBuffer> results(views.size());

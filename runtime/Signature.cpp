@@ -136,38 +136,32 @@ Error tessera::runtime::parseSignature(std::string_view text,
   return Error::success();
 }
 
-Error tessera::runtime::parseEmbeddedSignature(
-    const EmbeddedSignature &embedded, Signature &signature) {
-  bool hasSize = embedded.size, hasInputs = embedded.numInputs,
-       hasOutputs = embedded.numOutputs;
-  if (hasSize != hasInputs || hasSize != hasOutputs)
-    return Error(std::string(malformed) +
-                 "tessera_signature_size, tessera_num_inputs and "
-                 "tessera_num_outputs must all be defined");
-  if (!embedded.text)
-    return Error(std::string(malformed) + "no tessera_signature");
-  size_t length = std::strlen(embedded.text);
-  if (hasSize && (*embedded.size < 0 ||
-                  static_cast<uint64_t>(*embedded.size) != length))
-    return Error(std::string(malformed) + "tessera_signature_size is " +
-                 std::to_string(*embedded.size) + " but the text is " +
+Error tessera::runtime::parseModelSignature(const TesseraModel &model,
+                                            Signature &signature) {
+  if (!model.signature)
+    return Error(std::string(malformed) + "no signature text");
+  size_t length = std::strlen(model.signature);
+  if (model.signature_size < 0 ||
+      static_cast<uint64_t>(model.signature_size) != length)
+    return Error(std::string(malformed) + "signature_size is " +
+                 std::to_string(model.signature_size) + " but the text is " +
                  std::to_string(length) +
                  " bytes long (a NUL inside the text?)");
-  if (Error err = parseSignature(std::string_view(embedded.text, length),
-                                 signature))
+  if (Error err =
+          parseSignature(std::string_view(model.signature, length), signature))
     return err;
-  if (hasSize) {
-    auto arity = [&](const char *what, size_t parsed, int64_t expected) {
-      return Error(std::string(malformed) + std::to_string(parsed) + " " +
-                   what + " in the text, but tessera_num_" + what + " is " +
-                   std::to_string(expected));
-    };
-    if (*embedded.numInputs < 0 ||
-        static_cast<uint64_t>(*embedded.numInputs) != signature.inputs.size())
-      return arity("inputs", signature.inputs.size(), *embedded.numInputs);
-    if (*embedded.numOutputs < 0 ||
-        static_cast<uint64_t>(*embedded.numOutputs) != signature.outputs.size())
-      return arity("outputs", signature.outputs.size(), *embedded.numOutputs);
-  }
+  auto arity = [&](const char *what, size_t parsed, int64_t expected) {
+    return Error(std::string(malformed) + std::to_string(parsed) + " " + what +
+                 " in the text, but num_" + what + " is " +
+                 std::to_string(expected));
+  };
+  if (model.num_inputs < 0 ||
+      static_cast<uint64_t>(model.num_inputs) != signature.inputs.size())
+    return arity("inputs", signature.inputs.size(), model.num_inputs);
+  if (model.num_outputs < 0 ||
+      static_cast<uint64_t>(model.num_outputs) != signature.outputs.size())
+    return arity("outputs", signature.outputs.size(), model.num_outputs);
+  if (!model.entry)
+    return Error(std::string(malformed) + "no entry point");
   return Error::success();
 }

@@ -18,6 +18,7 @@
 #define TESSERA_RUNTIME_SIGNATURE_H
 
 #include "Support.h"
+#include "tessera-c/Model.h"
 
 namespace tessera::runtime {
 
@@ -54,25 +55,12 @@ bool isValidTensorName(std::string_view name);
 /// "malformed embedded signature: line N: problem".
 Error parseSignature(std::string_view text, Signature &signature);
 
-/// The symbols the compiled object defines besides `tessera_entry`. The
-/// three integers are null for objects from compilers that predate them
-/// (all three or none must be present).
-struct EmbeddedSignature {
-  /// NUL-terminated signature text.
-  const char *text = nullptr;
-  /// Length of the text without the terminating NUL.
-  const int64_t *size = nullptr;
-  /// The number of inputs and results of `tessera_entry`.
-  const int64_t *numInputs = nullptr;
-  const int64_t *numOutputs = nullptr;
-};
-
-/// Parses the embedded signature and checks it against the sizes the object
-/// declares: strlen(text) must equal `size` (a NUL inside the text would
-/// otherwise cut it short) and the parsed signature must have exactly
-/// `numInputs` inputs and `numOutputs` outputs.
-Error parseEmbeddedSignature(const EmbeddedSignature &embedded,
-                             Signature &signature);
+/// Parses a compiled model's signature and checks it against the sizes the
+/// model table declares (include/tessera-c/Model.h): signature_size must
+/// equal strlen(signature) (a NUL inside the text would otherwise cut it
+/// short) and the parsed signature must have exactly num_inputs inputs and
+/// num_outputs outputs. Errors read "malformed embedded signature: ...".
+Error parseModelSignature(const TesseraModel &model, Signature &signature);
 
 } // namespace tessera::runtime
 

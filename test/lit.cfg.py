@@ -54,7 +54,46 @@ if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= cpu_flags:
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("cuda-device")
 config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
+
+# The Python package (python/tessera) is tested from the source tree, with
+# the build's tesserac; it needs only NumPy (Debian's python3-numpy).
+python_dir = os.path.join(os.path.dirname(config.test_source_root), "python")
+config.substitutions.append(("%tessera_python_dir", python_dir))
+config.substitutions.append(
+    ("%tessera_include",
+     os.path.join(os.path.dirname(config.test_source_root), "include")))
+config.substitutions.append(("%openmp_lib_dir", config.openmp_lib_dir))
+config.environment["TESSERA_TESSERAC"] = os.path.join(
+    config.tessera_tools_dir, "tesserac")
+config.environment["PYTHONPATH"] = python_dir
+config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+
+# The PyTorch importer's tests need a Python with torch >= 2.4 and NumPy:
+# `--param torch_python=PATH`, else the first python3 on PATH that has them.
+# PyTorch is never a dependency of the compiler or of the other tests.
+def find_torch_python():
+    import subprocess
+    probe = ("import sys, numpy, torch; v = torch.__version__.split('+')[0]; "
+             "sys.exit(0 if tuple(map(int, v.split('.')[:2])) >= (2, 4) else 1)")
+    for candidate in (lit_config.params.get("torch_python"),
+                      shutil.which("python3")):
+        if not candidate:
+            continue
+        try:
+            if subprocess.run([candidate, "-c", probe], timeout=120,
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0:
+                return candidate
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return None
+
+torch_python = find_torch_python()
+if torch_python:
+    config.available_features.add("torch")
+    config.substitutions.append(("%torch_python", torch_python))
 config.substitutions.append(("%cxx_compiler", config.cxx_compiler))
+config.substitutions.append(("%c_compiler", config.c_compiler))
 # The embedding test compiles against the MLIR headers; ccache keeps reruns
 # cheap.
 config.environment["CCACHE_DIR"] = os.environ.get(

@@ -89,7 +89,8 @@ void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
                                            const PipelineOptions &options) {
   // Options are set through the API: the entry name never becomes text.
   TesseraExportEntryPassOptions exportOptions;
-  exportOptions.entry = options.entry;
+  exportOptions.entries.assign(options.entry.begin(), options.entry.end());
+  exportOptions.symbolPrefix = options.symbolPrefix;
   pm.addPass(createTesseraExportEntryPass(exportOptions));
   pm.addPass(createSymbolDCEPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;

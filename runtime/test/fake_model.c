@@ -1,6 +1,6 @@
 /*===- fake_model.c - Stand-in for an object emitted by tesserac ---------===*
  *
- * Implements the tessera_signature / tessera_entry interface by hand so that
+ * Implements the model table (include/tessera-c/Model.h) by hand so that
  * the runtime can be tested without the compiler. Its results exercise the
  * interesting memref cases: fresh allocations, a strided view aliasing an
  * input, a constant global (allocated = 0xdeadbeef), two results sharing one
@@ -9,12 +9,10 @@
  *
  * Variants for the embedded-signature checks (run_tests.sh):
  *   -DFAKE_EXTRA_LINE='"output y f32\n"'  text appended to the signature
- *   -DFAKE_SIZE_DELTA=N    tessera_signature_size off by N
- *   -DFAKE_NUM_INPUTS=N    tessera_num_inputs (default 10)
- *   -DFAKE_NUM_OUTPUTS=N   tessera_num_outputs (default 10)
- *   -DFAKE_ABI=0|1         define none of the three integers (an object from
- *                          an older compiler) or only tessera_signature_size
- *   -DFAKE_PLANT_SYMLINK='"DIR/result0.npy"'  tessera_entry creates a
+ *   -DFAKE_SIZE_DELTA=N    signature_size off by N
+ *   -DFAKE_NUM_INPUTS=N    num_inputs (default 10)
+ *   -DFAKE_NUM_OUTPUTS=N   num_outputs (default 10)
+ *   -DFAKE_PLANT_SYMLINK='"DIR/result0.npy"'  the entry point creates a
  *                          symbolic link there to ../outside.txt (a link
  *                          appearing after the runtime's checks)
  *
@@ -25,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "tessera-c/Model.h"
 
 #ifndef FAKE_EXTRA_LINE
 #define FAKE_EXTRA_LINE ""
@@ -38,40 +38,28 @@
 #ifndef FAKE_NUM_OUTPUTS
 #define FAKE_NUM_OUTPUTS 10
 #endif
-#ifndef FAKE_ABI
-#define FAKE_ABI 2
-#endif
 
-const char tessera_signature[] = "entry main\n"
-                                 "input x f32 2,3,4\n"
-                                 "input t f32 2\n"
-                                 "input s f32 \n"
-                                 "input h f16 3\n"
-                                 "input b bf16 3\n"
-                                 "input d f64 2\n"
-                                 "input i i32 2,2\n"
-                                 "input k i8 4\n"
-                                 "input l i64 2\n"
-                                 "input m i1 3\n"
-                                 "output result0 f32 2,3,4\n"
-                                 "output result1 f32 4,3\n"
-                                 "output result2 i64 2\n"
-                                 "output result3 f16 3\n"
-                                 "output result4 bf16 3\n"
-                                 "output result5 f64 2\n"
-                                 "output result6 i32 2,2\n"
-                                 "output result7 i8 4\n"
-                                 "output result8 i1 3\n"
-                                 "output result9 f32\n" FAKE_EXTRA_LINE;
-
-#if FAKE_ABI >= 1
-const int64_t tessera_signature_size =
-    (int64_t)sizeof(tessera_signature) - 1 + FAKE_SIZE_DELTA;
-#endif
-#if FAKE_ABI >= 2
-const int64_t tessera_num_inputs = FAKE_NUM_INPUTS;
-const int64_t tessera_num_outputs = FAKE_NUM_OUTPUTS;
-#endif
+static const char signature[] = "entry main\n"
+                                "input x f32 2,3,4\n"
+                                "input t f32 2\n"
+                                "input s f32 \n"
+                                "input h f16 3\n"
+                                "input b bf16 3\n"
+                                "input d f64 2\n"
+                                "input i i32 2,2\n"
+                                "input k i8 4\n"
+                                "input l i64 2\n"
+                                "input m i1 3\n"
+                                "output result0 f32 2,3,4\n"
+                                "output result1 f32 4,3\n"
+                                "output result2 i64 2\n"
+                                "output result3 f16 3\n"
+                                "output result4 bf16 3\n"
+                                "output result5 f64 2\n"
+                                "output result6 i32 2,2\n"
+                                "output result7 i8 4\n"
+                                "output result8 i1 3\n"
+                                "output result9 f32\n" FAKE_EXTRA_LINE;
 
 /* Test hook: the executable is normally linked with libomp. */
 void omp_set_num_threads(int n) {
@@ -115,7 +103,7 @@ static void put(int64_t **w, void *allocated, const void *aligned,
   *w = p + 3 + 2 * rank;
 }
 
-void tessera_entry(void **args) {
+static void entry(void **args) {
   static const int64_t s234[] = {2, 3, 4}, s2[] = {2}, s3[] = {3},
                        s22[] = {2, 2}, s4[] = {4};
   static const int64_t r234[] = {12, 4, 1}, r1[] = {1}, r22[] = {2, 1};
@@ -174,3 +162,9 @@ void tessera_entry(void **args) {
     *r9 += x[n];
   put(&w, r9, r9, 0, 0, NULL, NULL);
 }
+
+const TesseraModel tessera_models[] = {
+    {signature, (int64_t)sizeof(signature) - 1 + FAKE_SIZE_DELTA,
+     FAKE_NUM_INPUTS, FAKE_NUM_OUTPUTS, entry},
+};
+const int64_t tessera_num_models = 1;

@@ -18,21 +18,23 @@
 // CHECK-FUSE: math.exp
 // CHECK-FUSE: linalg.yield
 
-// CHECK-BUF: llvm.mlir.global external constant @tessera_signature("entry main\0Ainput x f32 4,8\0Aoutput y f32 4,8\0A\00")
-// CHECK-BUF-LABEL: func.func @tessera_model
+// CHECK-BUF: tessera.exports = {models = [{function = "tessera_model_main", inputs = 1 : i64, outputs = 1 : i64, signature = "entry main\0Ainput x f32 4,8\0Aoutput y f32 4,8\0A"}], prefix = "tessera"}
+// CHECK-BUF-LABEL: func.func @tessera_model_main
 // CHECK-BUF-SAME: (%{{.*}}: memref<4x8xf32>) -> memref<4x8xf32> attributes {llvm.emit_c_interface}
 // CHECK-BUF: memref.alloc() {alignment = 64 : i64} : memref<4x8xf32>
 // CHECK-BUF: scf.parallel
 // CHECK-BUF-NOT: tensor<
 
 // CHECK-LLVM-NOT: func.func
-// CHECK-LLVM: llvm.mlir.global external constant @tessera_signature
-// CHECK-LLVM-LABEL: llvm.func @tessera_model
+// CHECK-LLVM-LABEL: llvm.func @tessera_model_main
 // CHECK-LLVM: omp.parallel
 // CHECK-LLVM: omp.wsloop
-// CHECK-LLVM-LABEL: llvm.func @_mlir_ciface_tessera_model
-// CHECK-LLVM-LABEL: llvm.func @tessera_entry(%{{.*}}: !llvm.ptr)
-// CHECK-LLVM: llvm.call @_mlir_ciface_tessera_model
+// CHECK-LLVM-LABEL: llvm.func @_mlir_ciface_tessera_model_main
+// CHECK-LLVM-LABEL: llvm.func internal @tessera_entry_main(%{{.*}}: !llvm.ptr)
+// CHECK-LLVM: llvm.call @_mlir_ciface_tessera_model_main
+// CHECK-LLVM: llvm.mlir.global internal constant @tessera_signature_main
+// CHECK-LLVM: llvm.mlir.global external constant @tessera_models()
+// CHECK-LLVM: llvm.mlir.global external constant @tessera_num_models(1 : i64)
 // CHECK-LLVM-NOT: tensor<
 // CHECK-LLVM-NOT: memref<
 

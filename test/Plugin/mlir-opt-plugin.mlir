@@ -8,7 +8,7 @@
 // CHECK-LOWER-NOT: tessera.rms_norm
 // CHECK-LOWER: linalg.generic
 // CHECK-LOWER: math.rsqrt
-// CHECK-PIPE: llvm.func @tessera_entry
+// CHECK-PIPE: llvm.func internal @tessera_entry_main
 func.func @main(%x: tensor<4x64xf32>, %g: tensor<64xf32>) -> tensor<4x64xf32> {
   %0 = tessera.rms_norm %x weight(%g) : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %0 : tensor<4x64xf32>

@@ -2,17 +2,14 @@
 
 // Names come from tessera.name, else arg<i>/result<i>; the attributes move
 // into the signature and the entry is renamed.
-// The runtime checks the text against its length and the entry's arity.
-// CHECK-DAG: llvm.mlir.global external constant @tessera_signature_size(95 : i64)
-// CHECK-DAG: llvm.mlir.global external constant @tessera_num_inputs(3 : i64)
-// CHECK-DAG: llvm.mlir.global external constant @tessera_num_outputs(2 : i64)
-// CHECK-DAG: llvm.mlir.global external constant @tessera_signature("entry main\0Ainput x f32 2,3\0Ainput arg1 i64 4\0Ainput s f32 \0Aoutput result0 f32 2,3\0Aoutput z i32 1\0A\00")
-// CHECK-LABEL: func.func @tessera_model
+// The signature and the entry's arity are recorded for the model table.
+// CHECK: module attributes {tessera.exports = {models = [{function = "tessera_model_main", inputs = 3 : i64, outputs = 2 : i64, signature = "entry main\0Ainput x f32 2,3\0Ainput arg1 i64 4\0Ainput s f32 \0Aoutput result0 f32 2,3\0Aoutput z i32 1\0A"}], prefix = "tessera"}}
+// CHECK-LABEL: func.func @tessera_model_main
 // CHECK-SAME: (%{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<4xi64>, %{{.*}}: tensor<f32>) -> (tensor<2x3xf32>, tensor<1xi32>)
 // CHECK-SAME: attributes {llvm.emit_c_interface}
 // Other functions become private (nothing but the entry is exported).
 // CHECK-LABEL: func.func private @caller
-// CHECK: call @tessera_model
+// CHECK: call @tessera_model_main
 // CHECK-LABEL: func.func private @other
 func.func @main(%x: tensor<2x3xf32> {tessera.name = "x"}, %i: tensor<4xi64>, %s: tensor<f32> {tessera.name = "s"}) -> (tensor<2x3xf32>, tensor<1xi32> {tessera.name = "z"}) {
   %c = arith.constant dense<1> : tensor<1xi32>
@@ -66,4 +63,15 @@ func.func @"main\0Ainput x f32 2"(%x: tensor<2xf32>) -> tensor<2xf32> {
 // expected-error @+1 {{entry function '@main' must return at least one tensor}}
 func.func @main(%x: tensor<2xf32>) {
   return
+}
+
+// -----
+
+// A symbol the export would create must not exist already.
+func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
+}
+// expected-error @+1 {{symbol '@tessera_model_main' is reserved for the exported entry '@main'}}
+func.func @tessera_model_main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
 }

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """call_shared.py LIB.so: loads a tesserac --emit=shared library with ctypes,
-reads its signature, calls tessera_entry on seeded inputs, and prints the
-signature and the max |error| of `silu` against NumPy (the test's model)."""
+reads its model table, calls the first model's entry on seeded inputs, and
+prints the signature and the max |error| of `silu` against NumPy (the
+test's model)."""
 import ctypes
 import sys
 
 import numpy as np
 
+from model_table import models
+
 lib = ctypes.CDLL(sys.argv[1])
-sig = ctypes.cast(ctypes.addressof(ctypes.c_char.in_dll(lib, "tessera_signature")),
-                  ctypes.c_char_p).value.decode()
+sig, entry = models(lib)[0]
 print(sig.strip())
 lines = [l.split() for l in sig.splitlines()]
 inputs = [l for l in lines if l[0] == "input"]
@@ -38,7 +40,7 @@ out_shape = [int(d) for d in outputs[0][3].split(",")]
 result = descriptor(out_shape)
 args = (ctypes.c_void_p * (1 + len(descs)))(
     ctypes.addressof(result), *[ctypes.addressof(d) for d in descs])
-lib.tessera_entry(args)
+entry(ctypes.cast(args, ctypes.POINTER(ctypes.c_void_p)))
 n = int(np.prod(out_shape))
 got = np.ctypeslib.as_array(ctypes.cast(result[1], ctypes.POINTER(ctypes.c_float)),
                             shape=(n,)).reshape(out_shape).astype(np.float64)

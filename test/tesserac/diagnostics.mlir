@@ -23,8 +23,11 @@
 // CHECK-MISSING: tesserac: error: cannot open input file '{{.*}}does-not-exist.mlir': No such file or directory
 // CHECK-HELP: --compile-to=<phase>
 // CHECK-HELP: --emit=<value>
-// CHECK-HELP: --entry=<string>
+// CHECK-HELP: --entry=<name>
 // CHECK-HELP: --mcpu=<string>
+// CHECK-HELP: --mlir-print-ir-after-all
+// CHECK-HELP: --mlir-timing
+// CHECK-HELP: --symbol-prefix=<identifier>
 // CHECK-HELP: --target=<string>
 
 func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {

@@ -9,12 +9,14 @@
 // RUN: tesserac %s -o %t.exe
 // RUN: %t.exe --random-inputs | FileCheck %s --check-prefix=CHECK-EXE
 
-// CHECK-LLVM: @tessera_signature = {{.*}}constant [{{[0-9]+}} x i8] c"entry main\0Ainput x f32 4,8\0Aoutput y f32 4,8\0A\00"
-// CHECK-LLVM: define void @tessera_entry(ptr
+// CHECK-LLVM-DAG: @tessera_signature_main = internal constant [{{[0-9]+}} x i8] c"entry main\0Ainput x f32 4,8\0Aoutput y f32 4,8\0A\00"
+// CHECK-LLVM-DAG: @tessera_models = {{.*}}constant [1 x { ptr, i64, i64, i64, ptr }] [{ ptr, i64, i64, i64, ptr } { ptr @tessera_signature_main, i64 44, i64 1, i64 1, ptr @tessera_entry_main }]
+// CHECK-LLVM-DAG: @tessera_num_models = {{.*}}constant i64 1
+// CHECK-LLVM: define internal void @tessera_entry_main(ptr
 // CHECK-MCPU: attributes #{{[0-9]+}} = {{.*}}"target-cpu"="x86-64"
-// CHECK-OBJ-DAG: T tessera_entry
-// CHECK-OBJ-DAG: R tessera_signature
-// CHECK-OBJ-DAG: T _mlir_ciface_tessera_model
+// CHECK-OBJ-DAG: {{[DR]}} tessera_models
+// CHECK-OBJ-DAG: R tessera_num_models
+// CHECK-OBJ-DAG: T _mlir_ciface_tessera_model_main
 // CHECK-SHARED: entry main
 // CHECK-SHARED-NEXT: input x f32 4,8
 // CHECK-SHARED-NEXT: output y f32 4,8

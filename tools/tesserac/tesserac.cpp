@@ -4,47 +4,34 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Parses a module, runs the CPU pipeline phases (lib/Pipelines), translates
-// to LLVM IR, optimises and emits an object file in-process through an LLVM
-// TargetMachine, and links it with the Tessera runtime into an executable or
-// a shared library.
+// The command line over the compiler library (include/tessera/Compiler):
+// parses a module and compiles it to an executable, a shared library, an
+// object, assembly, LLVM IR or MLIR after a phase. MLIR's own debugging
+// options (--mlir-print-ir-after-all, --mlir-timing, crash reproducers,
+// ...) apply to its pass manager.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Support/Timing.h"
+#include "tessera/Compiler/Compiler.h"
 #include "tessera/Dialect/Tessera/Transforms/CPUTarget.h"
-#include "tessera/InitAllDialects.h"
 #include "tessera/InitAllPasses.h"
-#include "tessera/Pipelines/Pipelines.h"
 
-#include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/LegacyPassManager.h"
-#include "llvm/IR/Module.h"
-#include "llvm/MC/TargetRegistry.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/Support/ToolOutputFile.h"
-#include "llvm/Target/TargetMachine.h"
-#include "llvm/Target/TargetOptions.h"
-#include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/SubtargetFeature.h"
 
 #include <cerrno>
 #include <cstring>
@@ -81,9 +68,18 @@ cl::opt<Emit>
                                "spill/reload comments)"),
                     clEnumValN(Emit::PTX, "ptx", "PTX (cuda target)")),
          cl::cat(category));
-cl::opt<std::string> entry("entry", cl::desc("Entry function (default: main, "
-                                             "or the only public function)"),
-                           cl::cat(category));
+cl::list<std::string>
+    entries("entry",
+            cl::desc("Entry functions, comma-separated (default: main, or the "
+                     "only public function); several give one library several "
+                     "models"),
+            cl::CommaSeparated, cl::value_desc("name"), cl::cat(category));
+cl::opt<std::string> symbolPrefix(
+    "symbol-prefix",
+    cl::desc("Prefix of the exported symbols (<prefix>_models, ...; "
+             "include/tessera-c/Model.h), so several models can be linked "
+             "into one binary (obj and shared only)"),
+    cl::init("tessera"), cl::value_desc("identifier"), cl::cat(category));
 cl::opt<std::string> compileTo(
     "compile-to",
     cl::desc("Stop after PHASE and print its IR: input, decompose, "
@@ -104,6 +100,27 @@ cl::opt<std::string> cudaArch("cuda-arch", cl::desc("CUDA architecture"),
                               cl::init("sm_90"), cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                            cl::init(3), cl::Prefix, cl::cat(category));
+
+/// The --emit value's name (parseOutputKind's spelling).
+StringRef getEmitName(Emit kind) {
+  switch (kind) {
+  case Emit::Exe:
+    return "exe";
+  case Emit::Obj:
+    return "obj";
+  case Emit::Shared:
+    return "shared";
+  case Emit::MLIR:
+    return "mlir";
+  case Emit::LLVMIR:
+    return "llvm";
+  case Emit::Asm:
+    return "asm";
+  case Emit::PTX:
+    return "ptx";
+  }
+  return "";
+}
 
 int fail(const Twine &message) {
   llvm::errs() << "tesserac: error: " << message << "\n";
@@ -182,73 +199,20 @@ std::unique_ptr<llvm::MemoryBuffer> readInput(StringRef path,
   return std::move(*buffer);
 }
 
-int writeText(const std::string &path,
-              function_ref<void(llvm::raw_ostream &)> print) {
-  std::string error;
-  auto out = openOutputFile(path, &error);
-  if (!out)
-    return fail(error);
-  print(out->os());
-  out->keep();
-  return 0;
-}
-
-std::unique_ptr<llvm::TargetMachine>
-createTargetMachine(const tessera::ResolvedCPU &cpu, std::string &error) {
-  llvm::Triple triple(cpu.triple);
-  const llvm::Target *t = llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!t)
-    return nullptr;
-  llvm::TargetOptions options;
-  // --emit=asm marks spills and reloads (scripts/asm_loops.py reads them).
-  options.MCOptions.AsmVerbose = true;
-  return std::unique_ptr<llvm::TargetMachine>(t->createTargetMachine(
-      triple, cpu.cpu, cpu.features, options, llvm::Reloc::PIC_, std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
-}
-
-/// Links `object` into `output` with the system C++ compiler driver.
-int link(StringRef object, StringRef output, bool shared, const char *argv0) {
-  StringRef driver = TESSERA_LINK_DRIVER;
-  auto cxx = llvm::sys::path::is_absolute(driver)
-                 ? llvm::ErrorOr<std::string>(driver.str())
-                 : llvm::sys::findProgramByName(driver);
-  if (!cxx)
-    return fail("no linker driver '" + driver + "' found on PATH");
-  std::string exe = llvm::sys::fs::getMainExecutable(
-      argv0, reinterpret_cast<void *>(&fail));
-  SmallString<256> runtime(llvm::sys::path::parent_path(
-      llvm::sys::path::parent_path(exe)));
-  llvm::sys::path::append(runtime, "lib", "libTesseraRuntime.a");
-  if (!shared && !llvm::sys::fs::exists(runtime))
-    return fail("runtime library not found at " + runtime);
-  std::string ompDir = TESSERA_OPENMP_LIB_DIR;
-  SmallVector<std::string> args = {*cxx};
-  if (shared)
-    args.push_back("-shared");
-  args.push_back(object.str());
-  if (!shared)
-    args.push_back(runtime.str().str());
-  // A sanitizer build's runtime needs the sanitizer's libraries too.
-  if (StringRef(TESSERA_SANITIZE).size())
-    args.push_back("-fsanitize=" + std::string(TESSERA_SANITIZE));
-  args.append({"-o", output.str(), "-L" + ompDir, "-lomp",
-               "-Wl,-rpath," + ompDir, "-lm"});
-  SmallVector<StringRef> argRefs(args.begin(), args.end());
-  std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*cxx, argRefs, std::nullopt, {}, 0, 0,
-                                     &error);
-  if (rc != 0)
-    return fail("linking failed" + (error.empty() ? "" : ": " + error));
-  return 0;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllPasses();
   tessera::registerAllTesseraPasses();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  // --help lists tesserac's options and MLIR's --mlir-* debugging options.
+  for (auto &option : cl::getRegisteredOptions())
+    if (option.first.starts_with("mlir-"))
+      option.second->addCategory(category);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -260,9 +224,9 @@ int main(int argc, char **argv) {
   if (target == "cuda" || emit == Emit::PTX)
     return fail("the CUDA target (--target=cuda, --emit=ptx) is not "
                 "implemented yet; use --target=cpu");
-  std::optional<tessera::Phase> last = tessera::Phase::LLVM;
+  tessera::CompileOptions options;
   if (!compileTo.empty()) {
-    last = tessera::parsePhase(compileTo);
+    std::optional<tessera::Phase> last = tessera::parsePhase(compileTo);
     if (!last)
       return fail("unknown --compile-to phase '" + compileTo +
                   "' (expected input, decompose, fuse-and-tile, bufferize or "
@@ -271,19 +235,28 @@ int main(int argc, char **argv) {
       return fail("--compile-to prints MLIR; it cannot be combined with "
                   "--emit other than mlir");
     emit = Emit::MLIR;
+    options.lastPhase = *last;
   }
+  if (symbolPrefix.getNumOccurrences() && emit == Emit::Exe)
+    return fail("--symbol-prefix applies to --emit=obj and --emit=shared; an "
+                "executable's runtime reads the 'tessera' symbols");
+  if (optLevel > 3)
+    return fail("-O" + Twine(optLevel) + " is not in 0-3");
   std::string output =
       outputFilename.empty() ? defaultOutput() : outputFilename.getValue();
 
+  // Resolved once here for a plain error line; the library resolves the same
+  // names again.
+  llvm::InitializeNativeTarget();
+  std::string error;
+  if (failed(tessera::resolveCPU(mcpu, mattr, error)))
+    return fail(error);
+
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  tessera::registerAllTesseraDialects(registry);
+  tessera::registerCompilerDependencies(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 
-  std::string error;
   std::unique_ptr<llvm::MemoryBuffer> file = readInput(inputFilename, error);
   if (!file)
     return fail(error);
@@ -294,88 +267,24 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  // One CPU for the kernels and the object code.
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  // Inline assembly in the module is parsed during code generation.
-  llvm::InitializeNativeTargetAsmParser();
-  FailureOr<tessera::ResolvedCPU> cpu = tessera::resolveCPU(mcpu, mattr, error);
-  if (failed(cpu))
-    return fail(error);
-
-  tessera::PipelineOptions options;
-  options.entry = tessera::chooseEntryFunction(*module, entry);
-  options.cpu = cpu->cpu;
-  options.features = cpu->features;
-  if ((compileTo.empty() || *last >= tessera::Phase::Bufferize) &&
-      !module->lookupSymbol<func::FuncOp>(options.entry.getValue())) {
-    std::string shown;
-    llvm::raw_string_ostream(shown).write_escaped(options.entry.getValue(),
-                                                  /*UseHexEscapes=*/true);
-    return fail("entry function '@" + shown + "' not found in " +
-                inputFilename + " (use --entry=NAME)");
-  }
-  PassManager pm(&context);
-  tessera::buildCPUPipeline(pm, options, *last);
-  if (failed(pm.run(*module)))
-    return 1;
-  if (emit == Emit::MLIR)
-    return writeText(output, [&](llvm::raw_ostream &os) { module->print(os); });
-
-  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(*cpu, error);
-  if (!tm)
-    return fail(error);
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext, inputFilename);
-  if (!llvmModule)
-    return fail("translation to LLVM IR failed");
-  llvmModule->setTargetTriple(tm->getTargetTriple());
-  llvmModule->setDataLayout(tm->createDataLayout());
-  // Make the IR self-describing (and --emit=llvm reproducible elsewhere).
-  for (llvm::Function &f : *llvmModule) {
-    if (f.isDeclaration())
-      continue;
-    f.addFnAttr("target-cpu", tm->getTargetCPU());
-    if (!tm->getTargetFeatureString().empty())
-      f.addFnAttr("target-features", tm->getTargetFeatureString());
-  }
-  if (llvm::Error err =
-          makeOptimizingTransformer(optLevel, 0, tm.get())(llvmModule.get()))
-    return fail("LLVM optimisation failed: " + toString(std::move(err)));
-  if (emit == Emit::LLVMIR)
-    return writeText(output,
-                     [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
-
-  // Object file (or assembly): straight to the output, or to a temporary
-  // to link.
-  SmallString<128> objPath(output);
-  int objFd = -1;
-  if (emit != Emit::Obj && emit != Emit::Asm) {
-    if (auto ec = llvm::sys::fs::createTemporaryFile("tesserac", "o", objFd,
-                                                     objPath))
-      return fail("cannot create a temporary file: " + ec.message());
-  }
-  {
-    std::unique_ptr<llvm::ToolOutputFile> out;
-    if (objFd >= 0)
-      out = std::make_unique<llvm::ToolOutputFile>(objPath, objFd);
-    else
-      out = openOutputFile(objPath, &error);
-    if (!out)
-      return fail(error);
-    llvm::legacy::PassManager codegen;
-    if (tm->addPassesToEmitFile(codegen, out->os(), nullptr,
-                                emit == Emit::Asm
-                                    ? llvm::CodeGenFileType::AssemblyFile
-                                    : llvm::CodeGenFileType::ObjectFile))
-      return fail("the target cannot emit object files");
-    codegen.run(*llvmModule);
-    out->keep();
-  }
-  if (emit == Emit::Obj || emit == Emit::Asm)
-    return 0;
-  int rc = link(objPath, output, emit == Emit::Shared, argv[0]);
-  llvm::sys::fs::remove(objPath);
-  return rc;
+  options.entries.assign(entries.begin(), entries.end());
+  if (options.entries.empty())
+    options.entries.push_back(tessera::chooseEntryFunction(*module, ""));
+  if (options.lastPhase >= tessera::Phase::Bufferize)
+    for (const std::string &name : options.entries)
+      if (!module->lookupSymbol<func::FuncOp>(name))
+        return fail("entry function '@" + tessera::quoteForDiagnostic(name) +
+                    "' not found in " + inputFilename + " (use --entry=NAME)");
+  options.symbolPrefix = symbolPrefix;
+  options.cpu = mcpu;
+  options.features = mattr;
+  options.optLevel = optLevel;
+  options.output = *tessera::parseOutputKind(getEmitName(emit));
+  options.configurePassManager = [](PassManager &pm) {
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    applyDefaultTimingPassManagerCLOptions(pm);
+    return success();
+  };
+  return failed(tessera::compileModule(*module, options, output)) ? 1 : 0;
 }

@@ -36,9 +36,13 @@ llvm::StringRef getPhaseName(Phase phase);
 std::optional<Phase> parsePhase(llvm::StringRef name);
 
 struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
-  PassOptions::Option<std::string> entry{
-      *this, "entry", llvm::cl::desc("Name of the entry function"),
-      llvm::cl::init("main")};
+  PassOptions::ListOption<std::string> entry{
+      *this, "entry",
+      llvm::cl::desc("Names of the entry functions (default: main)")};
+  PassOptions::Option<std::string> symbolPrefix{
+      *this, "symbol-prefix",
+      llvm::cl::desc("Prefix of the exported symbols (a C identifier)"),
+      llvm::cl::init("tessera")};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("CPU the kernels are built for (an LLVM CPU name or "
@@ -63,7 +67,11 @@ void populateLLVMPhase(OpPassManager &pm, const PipelineOptions &options);
 /// Adds the phase's passes to `pm`.
 void populatePhase(OpPassManager &pm, Phase phase,
                    const PipelineOptions &options);
-/// Adds every phase after `Input` up to and including `last`.
+/// Adds every phase after `Input` up to and including `last`. The passes are
+/// created through their constructors, so no pass need be registered; the
+/// context must have the dialects and interfaces of
+/// registerCompilerDependencies (include/tessera/Compiler/Compiler.h), which
+/// compileModule adds itself.
 void buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options,
                       Phase last = Phase::LLVM);
 

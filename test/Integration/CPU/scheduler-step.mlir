@@ -31,7 +31,7 @@
 // The same step as a shared library for host-driven loops: it loads and
 // exports the entry point and its signature.
 // RUN: tesserac %s --entry=ddim_eta --emit=shared -o %t.so
-// RUN: %preload %PYTHON -c "import ctypes, sys; lib = ctypes.CDLL(sys.argv[1]); lib.tessera_entry; print(ctypes.cast(ctypes.addressof(ctypes.c_char.in_dll(lib, 'tessera_signature')), ctypes.c_char_p).value.decode())" %t.so | FileCheck %s --check-prefix=CHECK-SO
+// RUN: %preload %PYTHON %reference/model_table.py %t.so | FileCheck %s --check-prefix=CHECK-SO
 // CHECK-SO: entry ddim_eta
 // CHECK-SO: input x f32 3,5,7
 // CHECK-SO: input i i32 {{ *}}range=0,50

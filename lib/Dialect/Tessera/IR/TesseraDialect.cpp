@@ -130,14 +130,37 @@ LogicalResult TesseraDialect::verifyRegionArgAttribute(Operation *op,
   return verifyNameAttr(op, /*isResult=*/false, argIndex, attr);
 }
 
+/// Checks the shape of a `tessera.exports` attribute (see kExportsAttrName).
+static LogicalResult verifyExports(Operation *op, Attribute value) {
+  auto fail = [&](const Twine &what) {
+    return op->emitError() << "'" << kExportsAttrName << "' " << what;
+  };
+  auto dict = dyn_cast<DictionaryAttr>(value);
+  if (!dict || !dict.getAs<StringAttr>("prefix"))
+    return fail("must be a dictionary with a string 'prefix'");
+  auto models = dict.getAs<ArrayAttr>("models");
+  if (!models || models.empty())
+    return fail("must list at least one model in 'models'");
+  for (Attribute model : models) {
+    auto m = dyn_cast<DictionaryAttr>(model);
+    if (!m || !m.getAs<StringAttr>("function") ||
+        !m.getAs<StringAttr>("signature") || !m.getAs<IntegerAttr>("inputs") ||
+        !m.getAs<IntegerAttr>("outputs"))
+      return fail("models must be dictionaries with 'function', 'signature', "
+                  "'inputs' and 'outputs'");
+  }
+  return success();
+}
+
 LogicalResult TesseraDialect::verifyOperationAttribute(Operation *op,
                                                        NamedAttribute attr) {
-  if (attr.getName() != kTargetAttrName)
-    return op->emitError() << "unknown attribute '" << attr.getName().getValue()
-                           << "'";
+  StringRef name = attr.getName().getValue();
+  if (name != kTargetAttrName && name != kExportsAttrName)
+    return op->emitError() << "unknown attribute '" << name << "'";
   if (!isa<ModuleOp>(op))
-    return op->emitError() << "'" << kTargetAttrName
-                           << "' is a module attribute";
+    return op->emitError() << "'" << name << "' is a module attribute";
+  if (name == kExportsAttrName)
+    return verifyExports(op, attr.getValue());
   if (!isa<CPUTargetAttr>(attr.getValue()))
     return op->emitError() << "'" << kTargetAttrName
                            << "' must be a #tessera.cpu_target";

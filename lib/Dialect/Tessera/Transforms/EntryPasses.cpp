@@ -17,6 +17,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -51,10 +52,17 @@ static StringRef dtypeName(Type t) {
 }
 
 static constexpr llvm::StringLiteral kNameAttr = kTensorNameAttrName;
-/// What the entry function is renamed to, and its C interface.
-static constexpr llvm::StringLiteral kModelSymbol = "tessera_model";
-static constexpr llvm::StringLiteral kModelCInterface =
-    "_mlir_ciface_tessera_model";
+
+/// Longest symbol prefix accepted.
+static constexpr size_t kMaxPrefixLength = 64;
+
+/// A symbol prefix is a C identifier, so every exported symbol is one.
+static bool isValidPrefix(StringRef prefix) {
+  return !prefix.empty() && prefix.size() <= kMaxPrefixLength &&
+         !llvm::isDigit(prefix.front()) && llvm::all_of(prefix, [](char c) {
+           return llvm::isAlnum(c) || c == '_';
+         });
+}
 
 namespace {
 
@@ -104,132 +112,241 @@ struct TesseraExportEntryPass
     return (prefix + Twine(index)).str();
   }
 
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
+  /// Checks `entry` and returns its signature text, or failure.
+  FailureOr<std::string> signatureOf(ModuleOp module, StringRef entry) {
     auto func = module.lookupSymbol<func::FuncOp>(entry);
     if (!func || func.isExternal()) {
-      std::string shown;
-      llvm::raw_string_ostream(shown).write_escaped(entry, true);
-      module.emitError() << "entry function '@" << shown
+      module.emitError() << "entry function '@" << quoteForDiagnostic(entry)
                          << "' not found (use --entry=NAME)";
-      return signalPassFailure();
+      return failure();
     }
-    if (func.getNumResults() == 0) {
-      func.emitError() << "entry function '@" << entry
-                       << "' must return at least one tensor";
-      return signalPassFailure();
-    }
-
+    if (func.getNumResults() == 0)
+      return func.emitError() << "entry function '@" << entry
+                              << "' must return at least one tensor";
     // The entry's name is the signature's first line: it must be a word.
-    if (!isValidTensorName(entry)) {
-      func.emitError() << "entry function name must match "
-                          "[A-Za-z_][A-Za-z0-9_.-]* and be at most "
-                       << kMaxTensorNameLength << " bytes long";
-      return signalPassFailure();
-    }
-
+    if (!isValidTensorName(entry))
+      return func.emitError() << "entry function name must match "
+                                 "[A-Za-z_][A-Za-z0-9_.-]* and be at most "
+                              << kMaxTensorNameLength << " bytes long";
     std::string text;
     llvm::raw_string_ostream os(text);
     os << "entry " << entry << '\n';
     llvm::StringSet<> seen;
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
-      if (failed(addLine(func, os, "input", nameOf(func.getArgAttrDict(i), "arg", i),
-                         type, seen,
+      if (failed(addLine(func, os, "input",
+                         nameOf(func.getArgAttrDict(i), "arg", i), type, seen,
                          func.getArgAttrOfType<DenseI64ArrayAttr>(
                              i, kValidRangeAttrName))))
-        return signalPassFailure();
+        return failure();
     for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
       if (failed(addLine(func, os, "output",
                          nameOf(func.getResultAttrDict(i), "result", i), type,
                          seen)))
-        return signalPassFailure();
-    text.push_back('\0');
+        return failure();
+    return text;
+  }
 
-    // The names now live in the signature; LLVM IR has no place for them.
-    // Other functions become private: only the entry is exported (and none
-    // may clash with the runtime's `main`); symbol-dce drops the unused ones.
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    if (!isValidPrefix(symbolPrefix)) {
+      module.emitError() << "symbol prefix '"
+                         << quoteForDiagnostic(symbolPrefix)
+                         << "' must be a C identifier of at most "
+                         << kMaxPrefixLength << " characters";
+      return signalPassFailure();
+    }
+    SmallVector<std::string> names(entries.begin(), entries.end());
+    if (names.empty())
+      names.push_back("main");
+    llvm::StringSet<> unique;
+    for (const std::string &name : names)
+      if (!unique.insert(name).second) {
+        module.emitError() << "entry function '@" << quoteForDiagnostic(name)
+                           << "' is listed twice";
+        return signalPassFailure();
+      }
+
+    SmallVector<func::FuncOp> funcs;
+    SmallVector<Attribute> models;
+    for (const std::string &name : names) {
+      FailureOr<std::string> text = signatureOf(module, name);
+      if (failed(text))
+        return signalPassFailure();
+      auto func = module.lookupSymbol<func::FuncOp>(name);
+      std::string symbol = symbolPrefix + "_model_" + name;
+      if (Operation *other = module.lookupSymbol(symbol);
+          other && other != func) {
+        other->emitError() << "symbol '@" << symbol
+                           << "' is reserved for the exported entry '@" << name
+                           << "'";
+        return signalPassFailure();
+      }
+      funcs.push_back(func);
+      models.push_back(DictionaryAttr::get(
+          ctx, {NamedAttribute(StringAttr::get(ctx, "function"),
+                               StringAttr::get(ctx, symbol)),
+                NamedAttribute(StringAttr::get(ctx, "signature"),
+                               StringAttr::get(ctx, *text)),
+                NamedAttribute(StringAttr::get(ctx, "inputs"),
+                               IntegerAttr::get(IntegerType::get(ctx, 64),
+                                                func.getNumArguments())),
+                NamedAttribute(StringAttr::get(ctx, "outputs"),
+                               IntegerAttr::get(IntegerType::get(ctx, 64),
+                                                func.getNumResults()))}));
+    }
+
+    // The names now live in the signatures; LLVM IR has no place for them.
+    // Other functions become private: only the entries are exported (and
+    // none may clash with the runtime's `main`); symbol-dce drops the
+    // unused ones.
     for (auto f : module.getOps<func::FuncOp>()) {
       for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i) {
         f.removeArgAttr(i, kNameAttr);
         f.removeArgAttr(i, kValidRangeAttrName);
       }
       for (unsigned i = 0, e = f.getNumResults(); i < e; ++i)
-        f.removeResultAttr(i, StringAttr::get(&getContext(), kNameAttr));
-      if (f != func && !f.isExternal())
+        f.removeResultAttr(i, StringAttr::get(ctx, kNameAttr));
+      if (!llvm::is_contained(funcs, f) && !f.isExternal())
         f.setPrivate();
     }
-    // The runtime defines `main`; give the entry a fixed, private name.
-    if (failed(SymbolTable::replaceAllSymbolUses(
-            func, StringAttr::get(&getContext(), kModelSymbol), module))) {
-      func.emitError("cannot rename the entry function");
-      return signalPassFailure();
+    for (auto [func, model] : llvm::zip(funcs, models)) {
+      auto symbol = cast<DictionaryAttr>(model).getAs<StringAttr>("function");
+      if (failed(SymbolTable::replaceAllSymbolUses(func, symbol, module))) {
+        func.emitError("cannot rename the entry function");
+        return signalPassFailure();
+      }
+      func.setSymName(symbol);
+      func.setPublic();
+      func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                    UnitAttr::get(ctx));
     }
-    func.setSymName(kModelSymbol);
-    func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                  UnitAttr::get(&getContext()));
-    if (auto old = module.lookupSymbol("tessera_signature"))
-      old->erase();
-    for (StringRef sym : {"tessera_signature_size", "tessera_num_inputs",
-                          "tessera_num_outputs"})
-      if (auto old = module.lookupSymbol(sym))
-        old->erase();
-    OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
-    auto arrayType =
-        LLVM::LLVMArrayType::get(IntegerType::get(&getContext(), 8), text.size());
-    LLVM::GlobalOp::create(b, module.getLoc(), arrayType, /*isConstant=*/true,
-                           LLVM::Linkage::External, "tessera_signature",
-                           b.getStringAttr(text));
-    // The runtime checks the text against these before trusting it: a
-    // length that differs from strlen() or a line count that differs from
-    // the entry's arity is a malformed signature, never an out-of-bounds
-    // argument array.
-    auto i64 = b.getI64Type();
-    auto addI64 = [&](StringRef sym, int64_t value) {
-      LLVM::GlobalOp::create(b, module.getLoc(), i64, /*isConstant=*/true,
-                             LLVM::Linkage::External, sym,
-                             b.getI64IntegerAttr(value));
-    };
-    addI64("tessera_signature_size", int64_t(text.size()) - 1);
-    addI64("tessera_num_inputs", func.getNumArguments());
-    addI64("tessera_num_outputs", func.getNumResults());
+    module->setAttr(
+        kExportsAttrName,
+        DictionaryAttr::get(ctx,
+                            {NamedAttribute(StringAttr::get(ctx, "prefix"),
+                                            StringAttr::get(ctx, symbolPrefix)),
+                             NamedAttribute(StringAttr::get(ctx, "models"),
+                                            ArrayAttr::get(ctx, models))}));
   }
 };
 
 struct TesseraEmitEntryWrapperPass
-    : tessera::impl::TesseraEmitEntryWrapperPassBase<TesseraEmitEntryWrapperPass> {
+    : tessera::impl::TesseraEmitEntryWrapperPassBase<
+          TesseraEmitEntryWrapperPass> {
   using Base::Base;
+
+  /// Fails with a diagnostic if `name` is taken.
+  static LogicalResult checkFree(ModuleOp module, StringRef name) {
+    if (module.lookupSymbol(name))
+      return module.emitError() << "symbol '" << name << "' is already defined";
+    return success();
+  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(kModelCInterface);
-    if (!callee) {
-      module.emitError() << "'" << kModelCInterface
-                         << "' not found: run tessera-export-entry before "
+    MLIRContext *ctx = &getContext();
+    auto exports = module->getAttrOfType<DictionaryAttr>(kExportsAttrName);
+    if (!exports) {
+      module.emitError() << "no '" << kExportsAttrName
+                         << "' attribute: run tessera-export-entry before "
                             "lowering to the LLVM dialect";
       return signalPassFailure();
     }
-    if (module.lookupSymbol("tessera_entry")) {
-      module.emitError() << "symbol 'tessera_entry' is already defined";
+    StringRef prefix = exports.getAs<StringAttr>("prefix").getValue();
+    auto models =
+        exports.getAs<ArrayAttr>("models").getAsRange<DictionaryAttr>();
+    std::string table = (prefix + "_models").str();
+    std::string count = (prefix + "_num_models").str();
+    if (failed(checkFree(module, table)) || failed(checkFree(module, count)))
       return signalPassFailure();
-    }
-    MLIRContext *ctx = &getContext();
-    Location loc = callee.getLoc();
+
+    Location loc = module.getLoc();
     auto ptrType = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = IntegerType::get(ctx, 64);
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto wrapper = LLVM::LLVMFuncOp::create(
-        b, loc, "tessera_entry",
-        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptrType}));
-    Block *body = wrapper.addEntryBlock(b);
-    b.setInsertionPointToStart(body);
-    SmallVector<Value> operands;
-    for (unsigned i = 0, e = callee.getNumArguments(); i < e; ++i) {
-      Value slot = LLVM::GEPOp::create(b, loc, ptrType, ptrType,
-                                       body->getArgument(0),
-                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
-      operands.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
+    // Per model: the packed entry point and the signature text.
+    SmallVector<std::pair<LLVM::LLVMFuncOp, LLVM::GlobalOp>> entries;
+    for (DictionaryAttr model : models) {
+      StringRef function = model.getAs<StringAttr>("function").getValue();
+      std::string cInterface = ("_mlir_ciface_" + function).str();
+      auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(cInterface);
+      if (!callee) {
+        module.emitError() << "'" << cInterface
+                           << "' not found: run tessera-export-entry before "
+                              "lowering to the LLVM dialect";
+        return signalPassFailure();
+      }
+      StringRef base = function.drop_front(prefix.size() + strlen("_model_"));
+      std::string entryName = (prefix + "_entry_" + base).str();
+      std::string sigName = (prefix + "_signature_" + base).str();
+      if (failed(checkFree(module, entryName)) ||
+          failed(checkFree(module, sigName)))
+        return signalPassFailure();
+
+      auto wrapper = LLVM::LLVMFuncOp::create(
+          b, loc, entryName,
+          LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptrType}),
+          LLVM::Linkage::Internal);
+      Block *body = wrapper.addEntryBlock(b);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(body);
+      SmallVector<Value> operands;
+      for (unsigned i = 0, e = callee.getNumArguments(); i < e; ++i) {
+        Value slot =
+            LLVM::GEPOp::create(b, loc, ptrType, ptrType, body->getArgument(0),
+                                ArrayRef<LLVM::GEPArg>{int32_t(i)});
+        operands.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
+      }
+      LLVM::CallOp::create(b, loc, callee, operands);
+      LLVM::ReturnOp::create(b, loc, ValueRange());
+      b.setInsertionPointToEnd(module.getBody());
+
+      std::string text =
+          model.getAs<StringAttr>("signature").getValue().str() + '\0';
+      auto textType =
+          LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), text.size());
+      auto sig = LLVM::GlobalOp::create(b, loc, textType, /*isConstant=*/true,
+                                        LLVM::Linkage::Internal, sigName,
+                                        b.getStringAttr(text));
+      entries.emplace_back(wrapper, sig);
     }
-    LLVM::CallOp::create(b, loc, callee, operands);
-    LLVM::ReturnOp::create(b, loc, ValueRange());
+
+    // The table: {signature, signature_size, num_inputs, num_outputs, entry}
+    // per model (include/tessera-c/Model.h).
+    auto modelType = LLVM::LLVMStructType::getLiteral(
+        ctx, {ptrType, i64, i64, i64, ptrType});
+    auto tableType = LLVM::LLVMArrayType::get(modelType, entries.size());
+    auto global =
+        LLVM::GlobalOp::create(b, loc, tableType, /*isConstant=*/true,
+                               LLVM::Linkage::External, table, Attribute());
+    Block *init = b.createBlock(&global.getInitializerRegion());
+    b.setInsertionPointToStart(init);
+    Value value = LLVM::UndefOp::create(b, loc, tableType);
+    for (auto [i, pair, model] :
+         llvm::enumerate(entries, exports.getAs<ArrayAttr>("models"))) {
+      auto [wrapper, sig] = pair;
+      auto m = cast<DictionaryAttr>(model);
+      auto constant = [&](int64_t v) -> Value {
+        return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+      };
+      Value fields[] = {
+          LLVM::AddressOfOp::create(b, loc, sig),
+          constant(cast<LLVM::LLVMArrayType>(sig.getType()).getNumElements() -
+                   1),
+          constant(m.getAs<IntegerAttr>("inputs").getInt()),
+          constant(m.getAs<IntegerAttr>("outputs").getInt()),
+          LLVM::AddressOfOp::create(b, loc, wrapper)};
+      for (auto [f, field] : llvm::enumerate(fields))
+        value = LLVM::InsertValueOp::create(
+            b, loc, value, field, ArrayRef<int64_t>{int64_t(i), int64_t(f)});
+    }
+    LLVM::ReturnOp::create(b, loc, value);
+    b.setInsertionPointToEnd(module.getBody());
+    LLVM::GlobalOp::create(b, loc, i64, /*isConstant=*/true,
+                           LLVM::Linkage::External, count,
+                           b.getI64IntegerAttr(int64_t(entries.size())));
+    module->removeAttr(kExportsAttrName);
   }
 };
 

@@ -31,6 +31,11 @@ std::string quoteForDiagnostic(llvm::StringRef name);
 /// The module attribute holding the `#tessera.cpu_target` the kernels are
 /// built for.
 inline constexpr llvm::StringLiteral kTargetAttrName = "tessera.target";
+/// The module attribute in which tessera-export-entry records the exported
+/// models for tessera-emit-entry-wrapper:
+/// `{prefix = "P", models = [{function = "F", signature = "...",
+/// inputs = N, outputs = M}, ...]}`.
+inline constexpr llvm::StringLiteral kExportsAttrName = "tessera.exports";
 
 /// Declares that `value`, if it is an argument of a function's entry block,
 /// must lie in [lo, hi): sets (or tightens) its kValidRangeAttrName, so the

@@ -10,41 +10,62 @@
 include "mlir/Pass/PassBase.td"
 
 def TesseraExportEntryPass : Pass<"tessera-export-entry", "::mlir::ModuleOp"> {
-  let summary = "Record the entry function's signature for the runtime";
+  let summary = "Record the entry functions' signatures for the runtime";
   let description = [{
-    Checks that the entry function takes and returns statically shaped
+    Checks that each entry function takes and returns statically shaped
     tensors of supported element types (f32, f64, f16, bf16, i1, i8, i32,
-    i64) and returns at least one result. It renames the entry function
-    to `@tessera_model` (the runtime owns `main`), makes every other
+    i64) and returns at least one result. It renames entry `NAME` to
+    `@<prefix>_model_NAME` (the runtime owns `main`), makes every other
     defined function private (so `symbol-dce` can drop the unused ones and
-    none is exported), adds
-    `llvm.emit_c_interface` to it, moves the `tessera.name` attributes
-    into the signature and adds a constant global
-    `@tessera_signature` holding one line per input and output
-    (`input NAME DTYPE D0,D1,...`), which the executable's runtime reads to
-    validate `.npy` and safetensors inputs. Names come from the
+    none is exported), adds `llvm.emit_c_interface` to it, and moves the
+    `tessera.name` attributes into the entry's signature: one line per
+    input and output (`input NAME DTYPE D0,D1,...`), which the runtime
+    reads to validate `.npy` and safetensors inputs. Names come from the
     `tessera.name` argument/result attributes (default `arg<i>` and
     `result<i>`).
+
+    The signatures are recorded in the module attribute
+    `tessera.exports = {prefix = "...", models = [{function, signature,
+    inputs, outputs}, ...]}`, from which `tessera-emit-entry-wrapper`
+    builds the model table. Several entries (`entry=prefill,decode`) give
+    one object several models; different prefixes let several objects
+    share one binary.
 
     Run on tensor IR, before bufferization.
   }];
   let options = [
-    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
-           "Name of the entry function">
+    ListOption<"entries", "entry", "std::string",
+               "Names of the entry functions (default: main)">,
+    Option<"symbolPrefix", "symbol-prefix", "std::string",
+           /*default=*/"\"tessera\"",
+           "Prefix of every exported symbol (a C identifier)">
   ];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def TesseraEmitEntryWrapperPass
     : Pass<"tessera-emit-entry-wrapper", "::mlir::ModuleOp"> {
-  let summary = "Emit the packed entry point `tessera_entry(void **args)`";
+  let summary = "Emit the model table `<prefix>_models` and packed entry points";
   let description = [{
-    After lowering to the LLVM dialect, adds
-    `llvm.func @tessera_entry(%args: !llvm.ptr)` that loads `args[0]` (the
-    storage of all result memref descriptors) and `args[1 + i]` (the
-    descriptor of input i) and calls `_mlir_ciface_tessera_model`, the C
-    interface of the entry function that `tessera-export-entry` renamed.
-    The runtime calls this one symbol whatever the entry's arity.
+    After lowering to the LLVM dialect, turns the module's
+    `tessera.exports` attribute (left by `tessera-export-entry`) into the
+    symbols the runtime and other loaders read (`include/tessera-c/Model.h`):
+
+    ```c
+    typedef struct TesseraModel {
+      const char *signature;  int64_t signature_size;
+      int64_t num_inputs;     int64_t num_outputs;
+      void (*entry)(void **args);
+    } TesseraModel;
+    extern const TesseraModel <prefix>_models[];
+    extern const int64_t <prefix>_num_models;
+    ```
+
+    Each model's packed entry point `<prefix>_entry_NAME(void **args)`
+    loads `args[0]` (the storage of all result memref descriptors) and
+    `args[1 + i]` (the descriptor of input i) and calls
+    `_mlir_ciface_<prefix>_model_NAME`, the C interface of the renamed
+    entry function, so a caller needs one function type whatever the
+    entry's arity.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
