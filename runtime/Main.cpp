@@ -34,6 +34,8 @@ extern "C" {
 /// text before it is trusted (see parseModelSignature).
 extern const TesseraModel tessera_models[];
 extern const int64_t tessera_num_models;
+/// The CPU the object was compiled for and its features, space-separated.
+extern const char tessera_cpu_features[];
 /// Provided by libomp, which every generated executable links.
 void omp_set_num_threads(int);
 }
@@ -554,7 +556,58 @@ Error selectModel(int argc, char **argv, const TesseraModel *&model,
   return Error::success();
 }
 
+/// Fails if the object uses an x86 feature this CPU lacks (a binary built
+/// with --mcpu=native on one machine, run on an older one), naming it.
+Error checkCPUFeatures(const char *compiled) {
+#if defined(__x86_64__)
+  struct Feature {
+    const char *name;
+    bool present;
+  };
+  __builtin_cpu_init();
+  const Feature known[] = {
+      {"sse4.1", bool(__builtin_cpu_supports("sse4.1"))},
+      {"sse4.2", bool(__builtin_cpu_supports("sse4.2"))},
+      {"popcnt", bool(__builtin_cpu_supports("popcnt"))},
+      {"avx", bool(__builtin_cpu_supports("avx"))},
+      {"avx2", bool(__builtin_cpu_supports("avx2"))},
+      {"fma", bool(__builtin_cpu_supports("fma"))},
+      {"bmi", bool(__builtin_cpu_supports("bmi"))},
+      {"bmi2", bool(__builtin_cpu_supports("bmi2"))},
+      {"avx512f", bool(__builtin_cpu_supports("avx512f"))},
+      {"avx512bw", bool(__builtin_cpu_supports("avx512bw"))},
+      {"avx512dq", bool(__builtin_cpu_supports("avx512dq"))},
+      {"avx512vl", bool(__builtin_cpu_supports("avx512vl"))},
+      {"avx512cd", bool(__builtin_cpu_supports("avx512cd"))},
+      {"avx512vnni", bool(__builtin_cpu_supports("avx512vnni"))},
+      {"avx512bf16", bool(__builtin_cpu_supports("avx512bf16"))},
+  };
+  std::string text = compiled, cpu = text.substr(0, text.find(' ')), missing;
+  size_t start = cpu.size();
+  while (start < text.size()) {
+    size_t end = text.find(' ', start + 1);
+    std::string name =
+        text.substr(start + 1, end == std::string::npos ? std::string::npos
+                                                        : end - start - 1);
+    for (const Feature &f : known)
+      if (name == f.name && !f.present)
+        missing += (missing.empty() ? "" : ", ") + name;
+    start = end == std::string::npos ? text.size() : end;
+  }
+  if (!missing.empty())
+    return Error("this executable was compiled for CPU '" + cpu +
+                 "' and uses " + missing +
+                 ", which this CPU lacks; recompile it with --mcpu=native "
+                 "here, or with a level such as --mcpu=x86-64-v3");
+#else
+  (void)compiled;
+#endif
+  return Error::success();
+}
+
 int runMain(int argc, char **argv, Stage &stage) {
+  if (Error err = checkCPUFeatures(tessera_cpu_features))
+    return report(err, exitBadInput);
   Signature signature;
   const TesseraModel *model = nullptr;
   if (Error err = selectModel(argc, argv, model, signature))

@@ -19,9 +19,12 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -166,6 +169,23 @@ LogicalResult link(ModuleOp module, StringRef object, StringRef output,
   return success();
 }
 
+/// Adds `<prefix>_cpu_features`: the CPU name and the features the code may
+/// use, space-separated, so that a loader can refuse to run it on a CPU
+/// that lacks one (instead of dying on an illegal instruction).
+void addCPUFeatures(llvm::Module &module, const llvm::TargetMachine &tm,
+                    StringRef prefix) {
+  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
+  std::string text = tm.getTargetCPU().str();
+  for (const llvm::SubtargetFeatureKV &kv : sti->getAllProcessorFeatures())
+    if (sti->getFeatureBits().test(kv.Value))
+      text += std::string(" ") + kv.Key;
+  llvm::Constant *init =
+      llvm::ConstantDataArray::getString(module.getContext(), text);
+  new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, init,
+                           (prefix + "_cpu_features").str());
+}
+
 } // namespace
 
 LogicalResult mlir::tessera::compileModule(ModuleOp module,
@@ -224,6 +244,7 @@ LogicalResult mlir::tessera::compileModule(ModuleOp module,
     if (!tm->getTargetFeatureString().empty())
       f.addFnAttr("target-features", tm->getTargetFeatureString());
   }
+  addCPUFeatures(*llvmModule, *tm, options.symbolPrefix);
   if (llvm::Error err = makeOptimizingTransformer(options.optLevel, 0,
                                                   tm.get())(llvmModule.get()))
     return module.emitError()

@@ -10,6 +10,7 @@
  * Variants for the embedded-signature checks (run_tests.sh):
  *   -DFAKE_EXTRA_LINE='"output y f32\n"'  text appended to the signature
  *   -DFAKE_SIZE_DELTA=N    signature_size off by N
+ *   -DFAKE_CPU_FEATURES='"cpu f1 f2"'  the CPU and features it was built for
  *   -DFAKE_NUM_INPUTS=N    num_inputs (default 10)
  *   -DFAKE_NUM_OUTPUTS=N   num_outputs (default 10)
  *   -DFAKE_PLANT_SYMLINK='"DIR/result0.npy"'  the entry point creates a
@@ -168,3 +169,7 @@ const TesseraModel tessera_models[] = {
      FAKE_NUM_INPUTS, FAKE_NUM_OUTPUTS, entry},
 };
 const int64_t tessera_num_models = 1;
+#ifndef FAKE_CPU_FEATURES
+#define FAKE_CPU_FEATURES "x86-64 sse2 cx8"
+#endif
+const char tessera_cpu_features[] = FAKE_CPU_FEATURES;

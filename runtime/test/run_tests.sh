@@ -311,6 +311,27 @@ result "symlink created during the run" "$([ $rc = 1 ] && cmp -s out.txt expecte
   cmp -s outside.txt outside.orig && echo 1)"
 M=./model
 
+echo "== CPU features"
+# An object built for features this CPU lacks exits 2 with one line before
+# running anything (instead of dying on an illegal instruction).
+LACKING=""
+for f in avx512bf16 avx512vnni avx512f avx2; do
+  grep -m1 '^flags' /proc/cpuinfo | grep -qw "$f" || { LACKING=$f; break; }
+done
+if [ -n "$LACKING" ]; then
+  if build_model model_cpu -DFAKE_CPU_FEATURES="\"bigcpu sse2 $LACKING\"" 2>build.txt; then
+    M=./model_cpu
+    expect_status 2 "CPU lacking a compiled feature" \
+      "this executable was compiled for CPU 'bigcpu' and uses $LACKING, which this CPU lacks; recompile it with --mcpu=native here, or with a level such as --mcpu=x86-64-v3" \
+      --weights all.safetensors
+    M=./model
+  else
+    result "CPU features (build)" 0 "$(head -c 300 build.txt)"
+  fi
+else
+  echo "PASS: CPU lacking a compiled feature (skipped: this CPU has them all)"
+fi
+
 echo "== embedded signature"
 # sig_variant NAME EXPECTED_ERROR FLAGS...: the model built with FLAGS exits
 # 1 with one line and runs nothing, whatever the options.
