@@ -5,7 +5,8 @@
 // The signature and the entry's arity are recorded for the model table.
 // CHECK: module attributes {tessera.exports = {models = [{function = "tessera_model_main", inputs = 3 : i64, outputs = 2 : i64, signature = "entry main\0Ainput x f32 2,3\0Ainput arg1 i64 4\0Ainput s f32 \0Aoutput result0 f32 2,3\0Aoutput z i32 1\0A"}], prefix = "tessera"}}
 // CHECK-LABEL: func.func @tessera_model_main
-// CHECK-SAME: (%{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<4xi64>, %{{.*}}: tensor<f32>) -> (tensor<2x3xf32>, tensor<1xi32>)
+// Inputs belong to the caller: bufferization never writes into them.
+// CHECK-SAME: (%{{.*}}: tensor<2x3xf32> {bufferization.writable = false}, %{{.*}}: tensor<4xi64> {bufferization.writable = false}, %{{.*}}: tensor<f32> {bufferization.writable = false}) -> (tensor<2x3xf32>, tensor<1xi32>)
 // CHECK-SAME: attributes {llvm.emit_c_interface}
 // Other functions become private (nothing but the entry is exported).
 // CHECK-LABEL: func.func private @caller

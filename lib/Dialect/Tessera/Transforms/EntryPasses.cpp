@@ -13,6 +13,7 @@
 #include "tessera/Dialect/Tessera/IR/TesseraDialect.h"
 #include "tessera/Dialect/Tessera/Transforms/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -218,6 +219,11 @@ struct TesseraExportEntryPass
       }
       func.setSymName(symbol);
       func.setPublic();
+      // Inputs belong to the caller (zero-copy from NumPy, read-only
+      // mappings of weight files): bufferization copies instead of
+      // writing into them.
+      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+        func.setArgAttr(i, "bufferization.writable", BoolAttr::get(ctx, false));
       func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                     UnitAttr::get(ctx));
     }

@@ -22,7 +22,9 @@ def TesseraExportEntryPass : Pass<"tessera-export-entry", "::mlir::ModuleOp"> {
     input and output (`input NAME DTYPE D0,D1,...`), which the runtime
     reads to validate `.npy` and safetensors inputs. Names come from the
     `tessera.name` argument/result attributes (default `arg<i>` and
-    `result<i>`).
+    `result<i>`). The entries' arguments are marked
+    `bufferization.writable = false`: inputs belong to the caller, so an op
+    that updates one in place (`tessera.kv_cache_update`) works on a copy.
 
     The signatures are recorded in the module attribute
     `tessera.exports = {prefix = "...", models = [{function, signature,
@@ -40,6 +42,7 @@ def TesseraExportEntryPass : Pass<"tessera-export-entry", "::mlir::ModuleOp"> {
            /*default=*/"\"tessera\"",
            "Prefix of every exported symbol (a C identifier)">
   ];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
 def TesseraEmitEntryWrapperPass

@@ -1,0 +1,25 @@
+"""Helpers shared by the Python package's lit tests."""
+
+import subprocess
+import sys
+
+
+def show_error(label, function, *args, **kwargs):
+    """Calls `function` and prints `label: ExceptionType: message`, or
+    `label: no error` (on one line: newlines become ' | ')."""
+    try:
+        function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the type is printed.
+        message = str(error).replace("\n", " | ")
+        print(f"{label}: {type(error).__name__}: {message}")
+    else:
+        print(f"{label}: no error")
+    sys.stdout.flush()
+
+
+def build_c_library(compiler, include, source, output, *flags):
+    """Compiles C file `source` (which may include tessera-c/Model.h from
+    `include`) into shared library `output`."""
+    subprocess.run([compiler, "-std=c11", "-shared", "-fPIC",
+                    "-I", include, *flags, source, "-o", output], check=True)
+    return output
