@@ -62,6 +62,7 @@ std::optional<Phase> mlir::tessera::parsePhase(StringRef name) {
 
 void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
                                            const PipelineOptions &) {
+  pm.addPass(createTesseraRaiseAttentionPass());
   pm.addPass(createTesseraDecomposePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

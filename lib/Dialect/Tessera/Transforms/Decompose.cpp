@@ -35,6 +35,19 @@ struct TesseraDecomposePass
     for (DecomposableOpInterface op : ops)
       if (failed(op.decompose(rewriter)))
         return signalPassFailure();
+    // Upstream aggregates (linalg.softmax) the later phases cannot lower.
+    SmallVector<linalg::AggregatedOpInterface> aggregates;
+    getOperation()->walk(
+        [&](linalg::AggregatedOpInterface op) { aggregates.push_back(op); });
+    for (linalg::AggregatedOpInterface op : aggregates) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<SmallVector<Value>> results = op.decomposeOperation(rewriter);
+      if (failed(results)) {
+        op->emitError("cannot decompose this op");
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(op, *results);
+    }
   }
 };
 

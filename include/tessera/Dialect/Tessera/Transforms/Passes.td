@@ -73,13 +73,51 @@ def TesseraEmitEntryWrapperPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def TesseraRaiseAttentionPass : Pass<"tessera-raise-attention"> {
+  let summary = "Raise attention written in upstream ops to tessera.attention";
+  let description = [{
+    Recognises scaled dot-product attention as frontends (torch-mlir,
+    IREE's importers, TOSA) write it, and rewrites it into one
+    `tessera.attention`, which never materialises the Sq×Sk scores:
+
+    * `S = matmul(Q, Kᵀ)`: `linalg.batch_matmul`, `linalg.matmul` or a
+      contraction `linalg.generic` (two leading batch/head dimensions at
+      most), with Kᵀ a `linalg.transpose`, a transposing copy or a
+      transposed indexing map;
+    * optionally a scale: multiplication or division by a constant,
+      elementwise (`linalg.generic` or tensor `arith` ops);
+    * optionally a mask after the scale: an additive tensor (`S + M`) or a
+      boolean one (`select(M, S, -inf)`), broadcast like NumPy;
+    * `softmax` over the key axis: `linalg.softmax`, or its decomposition
+      `e / sum(e)` with `e = exp(S - max(S))` (reductions starting at 0 and
+      -inf);
+    * `O = matmul(P, V)`.
+
+    Ranks below 4 get leading unit dimensions (`[B·H, S, D]` becomes
+    `[1, B·H, S, D]`). A mask whose values are known at compile time — a
+    constant, or a `linalg.generic` computing it from `linalg.index`
+    (iota/compare) — that allows a band `q - left <= k <= q + right` of a
+    square score matrix becomes `#tessera.causal` or
+    `#tessera.sliding_window<left, right>`; one allowing everything is
+    dropped; any other stays an explicit mask operand. Anything else is
+    left as it is. One difference from the unraised IR: a query row whose
+    keys are all masked yields zeros instead of NaN (as tessera.attention
+    documents). The pipeline runs this pass first in the decompose phase.
+  }];
+  let dependentDialects = [
+    "::mlir::tensor::TensorDialect", "::mlir::tessera::TesseraDialect"
+  ];
+}
+
 def TesseraDecomposePass : Pass<"tessera-decompose"> {
   let summary = "Decompose composite ops into core tessera ops";
   let description = [{
     Calls `DecomposableOpInterface::decompose` on every op that implements
     it (`tessera.probsparse_attention`, `tessera.strip_attention`,
     `tessera.scheduler_step`, `tessera.sample`); a new composite op needs
-    no change here.
+    no change here. Upstream aggregate ops left in the module
+    (`linalg.softmax`, through `linalg::AggregatedOpInterface`) are
+    decomposed into elementwise and reduction ops too.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
