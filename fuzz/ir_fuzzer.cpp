@@ -81,9 +81,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
 
   tessera::PipelineOptions options;
-  options.entry = tessera::chooseEntryFunction(*module, "");
-  if (!module->lookupSymbol<func::FuncOp>(options.entry.getValue()))
+  std::string entry = tessera::chooseEntryFunction(*module, "");
+  if (!module->lookupSymbol<func::FuncOp>(entry))
     return 0;
+  options.entry = ArrayRef<std::string>{entry};
   PassManager pm(&context);
   tessera::buildCPUPipeline(pm, options);
   (void)pm.run(*module);

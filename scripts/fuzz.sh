@@ -54,7 +54,7 @@ fi
 
 mkdir -p "$OUT/obj" "$OUT/bin"
 FLAGS=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined
-       -fno-sanitize-recover=undefined -I"$ROOT/runtime")
+       -fno-sanitize-recover=undefined -I"$ROOT/runtime" -I"$ROOT/include")
 RUNTIME_TARGETS=(npy safetensors json signature)
 
 # Rebuilds OUTPUT from SOURCE when either or a header is newer.
