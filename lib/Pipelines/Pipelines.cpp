@@ -76,6 +76,11 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
     target.features = options.features;
     pm.addPass(createTesseraCPUTargetPass(target));
   }
+  // The kernels read their operands through bufferization.to_buffer, which
+  // is Pure: CSE after them would merge one kernel's to_buffer into an
+  // earlier kernel's, so that bufferization no longer sees the later read
+  // and may reuse the buffer in place in between. CSE runs in the
+  // decompose phase and after bufferization instead.
   pm.addPass(createTesseraFlashAttentionPass());
   pm.addPass(createTesseraTileLinearPass());
   pm.addPass(createTesseraLowerMoEPass());
@@ -83,7 +88,6 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
 }
 
 void mlir::tessera::populateBufferizePhase(OpPassManager &pm,

@@ -6,6 +6,8 @@
 
 #include "tessera/Dialect/Tessera/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -40,6 +42,9 @@ struct TesseraMathApproximationPass
           return names.contains(name.starts_with("math.") ? name.drop_front(5)
                                                            : name);
         });
+    // bf16 <-> f32 conversions as integer arithmetic: LLVM would otherwise
+    // call compiler-rt's __truncsfbf2, which the link does not include.
+    arith::populateExpandBFloat16Patterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

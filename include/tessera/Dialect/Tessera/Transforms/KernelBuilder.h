@@ -189,7 +189,9 @@ inline Value padded(ImplicitLocOpBuilder &b, Value t, ArrayRef<int64_t> shape) {
   return tensor::InsertSliceOp::create(b, t, filled, offsets, sizes, strides);
 }
 
-/// A read-only identity-layout buffer of tensor `t` (null stays null).
+/// A read-only identity-layout buffer of tensor `t` (null stays null). The
+/// op is Pure: no CSE may run between the kernels that use it and
+/// bufferization (see populateFuseAndTilePhase).
 inline Value toBuffer(ImplicitLocOpBuilder &b, Value t) {
   if (!t)
     return Value();

@@ -339,7 +339,10 @@ def TesseraMathApproximationPass : Pass<"tessera-math-approximation"> {
     by test/Integration/CPU/math-approximation.mlir on [-87, 88] and
     [-5, 5]: `exp` within 1 ulp (0.98), `tanh` and `erf` within 3e-7
     absolute (2.7e-7 and 2.4e-7; the test allows 2 ulp and 5e-7). f64 ops
-    (the RoPE and timestep-embedding angles) are left to libm.
+    (the RoPE and timestep-embedding angles) are left to libm. It also
+    expands bf16 conversions (`arith.truncf` to bf16 with round-to-nearest-
+    even, `arith.extf` from bf16) into integer arithmetic, so no compiler-rt
+    routine (`__truncsfbf2`) is needed at link time.
   }];
   let options = [
     ListOption<"functions", "functions", "std::string",
