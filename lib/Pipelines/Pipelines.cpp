@@ -24,12 +24,35 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
+
+namespace {
+/// Runs nothing; declares, as dependencies, the interfaces the later passes
+/// need from the upstream dialects (bufferization models, conversions to
+/// LLVM, LLVM IR translations), so a client whose context registered only
+/// the dialects it parses can run the pipeline.
+struct PipelineDependenciesPass
+    : PassWrapper<PipelineDependenciesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PipelineDependenciesPass)
+  StringRef getArgument() const override {
+    return "tessera-pipeline-dependencies";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registerAllDialects(registry);
+    registerAllExtensions(registry);
+    registerAllToLLVMIRTranslations(registry);
+  }
+  void runOnOperation() override {}
+};
+} // namespace
 
 static constexpr Phase kPhases[] = {Phase::Input, Phase::Decompose,
                                     Phase::FuseAndTile, Phase::Bufferize,
@@ -92,6 +115,7 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
 
 void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
                                            const PipelineOptions &options) {
+  pm.addPass(std::make_unique<PipelineDependenciesPass>());
   // Options are set through the API: the entry name never becomes text.
   TesseraExportEntryPassOptions exportOptions;
   exportOptions.entries.assign(options.entry.begin(), options.entry.end());
