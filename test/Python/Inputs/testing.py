@@ -1,7 +1,13 @@
 """Helpers shared by the Python package's lit tests."""
 
+import os
 import subprocess
 import sys
+
+# In the sanitizer build lit preloads the ASan runtime into this process
+# (for the instrumented libraries it loads); the instrumented tesserac and
+# executables it starts link their own and must not inherit it.
+os.environ.pop("LD_PRELOAD", None)
 
 
 def show_error(label, function, *args, **kwargs):
