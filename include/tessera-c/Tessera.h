@@ -50,7 +50,7 @@ MLIR_CAPI_EXPORTED TesseraCompileOptions tesseraCompileOptionsCreate(void);
 MLIR_CAPI_EXPORTED void
 tesseraCompileOptionsDestroy(TesseraCompileOptions options);
 
-/// `exe`, `obj`, `shared` (default `exe`), `asm`, `llvm` or `mlir`.
+/// `exe` (the default), `obj`, `shared`, `header`, `asm`, `llvm` or `mlir`.
 /// Fails on any other name.
 MLIR_CAPI_EXPORTED MlirLogicalResult tesseraCompileOptionsSetOutputKind(
     TesseraCompileOptions options, MlirStringRef kind);

@@ -76,7 +76,7 @@ def compile(source=None, *, text=None, output=None, entry=None, mcpu=None,
             raise ValueError("entry must name at least one function")
         args.append("--entry=" + ",".join(names))
     for option, value in (("--mcpu", mcpu), ("--mattr", mattr),
-                          ("--symbol-prefix", symbol_prefix)):
+                          ("--symbol-prefix", symbol_prefix or "tessera")):
         if value is not None:
             args.append(f"{option}={value}")
     args += list(extra_args)

@@ -490,18 +490,33 @@ def _check_cpu_features(cdll, symbol_prefix, where):
             "level such as mcpu='x86-64-v3'")
 
 
-def load(path, *, symbol_prefix="tessera"):
+def _default_prefix(path):
+    """tesserac's default symbol prefix for an output file: its name
+    without the extension, as a C identifier."""
+    stem = os.path.splitext(os.path.basename(path))[0][:64]
+    prefix = "".join(c if c.isascii() and c.isalnum() else "_" for c in stem)
+    return "_" + prefix[:63] if prefix[:1].isdigit() else prefix or "tessera"
+
+
+def load(path, *, symbol_prefix=None):
     """Loads a shared library compiled by ``tesserac --emit=shared``.
 
     ``symbol_prefix`` must match the ``--symbol-prefix`` it was compiled
-    with. Raises ``OSError`` if the file cannot be loaded and
+    with; by default it is tesserac's default for the file's name
+    (``model.so``: ``model``), else ``tessera`` (what ``compile`` uses).
+    Raises ``OSError`` if the file cannot be loaded and
     ``ValueError`` if it has no valid model table. The dynamic loader
     keeps a library loaded under its path: loading the same path again
     gives the code loaded first even if the file was rebuilt since
     (``compile`` loads from a fresh temporary path instead).
     """
     path = os.path.abspath(os.fspath(path))
-    return Library(ctypes.CDLL(path), path, symbol_prefix)
+    cdll = ctypes.CDLL(path)
+    if symbol_prefix is None:
+        symbol_prefix = _default_prefix(path)
+        if not hasattr(cdll, f"{symbol_prefix}_num_models"):
+            symbol_prefix = "tessera"
+    return Library(cdll, path, symbol_prefix)
 
 
 def _set_threads(library, count):

@@ -137,11 +137,14 @@ print(sorted(os.listdir(out)))
 # loaded from `so`.)
 copy = os.path.join(out, "m2.so")
 shutil.copy(so, copy)
-show_error("prefix", tessera.load, copy)
-# CHECK-NEXT: prefix: ValueError: {{.*}}m2.so: no symbol 'tessera_num_models' (not a library compiled by tesserac with symbol prefix 'tessera'?)
+show_error("prefix", tessera.load, copy, symbol_prefix="other")
+# CHECK-NEXT: prefix: ValueError: {{.*}}m2.so: no symbol 'other_num_models' (not a library compiled by tesserac with symbol prefix 'other'?)
 check("load m2", [tessera.load(copy, symbol_prefix="m2")(x, [1, 1])],
       [silu(x)])
 # CHECK-NEXT: load m2: ok max_err=
+# By default the prefix comes from the file name, as tesserac's does.
+check("load m2.so", [tessera.load(copy)(x, [1, 1])], [silu(x)])
+# CHECK-NEXT: load m2.so: ok max_err=
 
 # A library built for a CPU level this one lacks is refused on loading,
 # naming what is missing (not an illegal instruction on the first call).

@@ -8,10 +8,10 @@ import sys
 
 import numpy as np
 
-from model_table import models
+from model_table import default_prefix, models
 
 lib = ctypes.CDLL(sys.argv[1])
-sig, entry = models(lib)[0]
+sig, entry = models(lib, default_prefix(sys.argv[1]))[0]
 print(sig.strip())
 lines = [l.split() for l in sig.splitlines()]
 inputs = [l for l in lines if l[0] == "input"]

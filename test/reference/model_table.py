@@ -2,8 +2,11 @@
 (include/tessera-c/Model.h), independently of the Python package.
 
 As a script: model_table.py LIB.so [PREFIX] prints every model's signature,
-checked against its declared sizes."""
+checked against its declared sizes. The prefix defaults to tesserac's: the
+file name without its extension, as a C identifier."""
 import ctypes
+import os
+import re
 import sys
 
 
@@ -15,7 +18,13 @@ class TesseraModel(ctypes.Structure):
                 ("entry", ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_void_p)))]
 
 
-def models(lib, prefix="tessera"):
+def default_prefix(path):
+    stem = os.path.splitext(os.path.basename(path))[0][:64]
+    prefix = re.sub(r"[^A-Za-z0-9]", "_", stem)
+    return "_" + prefix[:63] if prefix[:1].isdigit() else prefix or "tessera"
+
+
+def models(lib, prefix):
     """The (signature text, entry function) pairs of `lib`, checked."""
     count = ctypes.c_int64.in_dll(lib, f"{prefix}_num_models").value
     table = (TesseraModel * count).in_dll(lib, f"{prefix}_models")
@@ -32,5 +41,6 @@ def models(lib, prefix="tessera"):
 
 if __name__ == "__main__":
     lib = ctypes.CDLL(sys.argv[1])
-    for text, _ in models(lib, *sys.argv[2:3]):
+    prefix = sys.argv[2] if len(sys.argv) > 2 else default_prefix(sys.argv[1])
+    for text, _ in models(lib, prefix):
         print(text.strip())

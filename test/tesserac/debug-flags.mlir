@@ -10,7 +10,7 @@
 // RUN: not test -e %t.c.o
 
 // CHECK-PRINT: IR Dump After TesseraExportEntryPass (tessera-export-entry)
-// CHECK-PRINT: func.func @tessera_model_main
+// CHECK-PRINT: func.func @debug_flags_mlir_tmp_model_main
 // CHECK-TIMING: Execution time report
 // CHECK-TIMING: TesseraFlashAttentionPass
 // CHECK-FAIL: error: entry input 'arg0' must be a statically shaped tensor, got 'tensor<?xf32>'

@@ -14,9 +14,11 @@
 // CHECK-LLVM-DAG: @tessera_num_models = {{.*}}constant i64 1
 // CHECK-LLVM: define internal void @tessera_entry_main(ptr
 // CHECK-MCPU: attributes #{{[0-9]+}} = {{.*}}"target-cpu"="x86-64"
-// CHECK-OBJ-DAG: {{[DR]}} tessera_models
-// CHECK-OBJ-DAG: R tessera_num_models
-// CHECK-OBJ-DAG: T _mlir_ciface_tessera_model_main
+// The prefix defaults to the output's name (emit.mlir.tmp.o).
+// CHECK-OBJ-DAG: {{[DR]}} emit_mlir_tmp_models
+// CHECK-OBJ-DAG: R emit_mlir_tmp_num_models
+// CHECK-OBJ-DAG: R emit_mlir_tmp_cpu_features
+// CHECK-OBJ-DAG: T _mlir_ciface_emit_mlir_tmp_model_main
 // CHECK-SHARED: entry main
 // CHECK-SHARED-NEXT: input x f32 4,8
 // CHECK-SHARED-NEXT: output y f32 4,8

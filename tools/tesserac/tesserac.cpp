@@ -44,7 +44,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { Exe, Obj, Shared, MLIR, LLVMIR, Asm, PTX };
+enum class Emit { Exe, Obj, Shared, MLIR, LLVMIR, Asm, Header, PTX };
 
 cl::OptionCategory category("tesserac options");
 
@@ -66,6 +66,10 @@ cl::opt<Emit>
                     clEnumValN(Emit::Asm, "asm",
                                "assembly for the target CPU (with LLVM's "
                                "spill/reload comments)"),
+                    clEnumValN(Emit::Header, "header",
+                               "C header declaring the model table of the "
+                               "obj/shared output built with the same "
+                               "options"),
                     clEnumValN(Emit::PTX, "ptx", "PTX (cuda target)")),
          cl::cat(category));
 cl::list<std::string>
@@ -78,8 +82,9 @@ cl::opt<std::string> symbolPrefix(
     "symbol-prefix",
     cl::desc("Prefix of the exported symbols (<prefix>_models, ...; "
              "include/tessera-c/Model.h), so several models can be linked "
-             "into one binary (obj and shared only)"),
-    cl::init("tessera"), cl::value_desc("identifier"), cl::cat(category));
+             "into one binary (obj, shared and header; default: the output "
+             "file's name as a C identifier)"),
+    cl::value_desc("identifier"), cl::cat(category));
 cl::opt<std::string> compileTo(
     "compile-to",
     cl::desc("Stop after PHASE and print its IR: input, decompose, "
@@ -116,6 +121,8 @@ StringRef getEmitName(Emit kind) {
     return "llvm";
   case Emit::Asm:
     return "asm";
+  case Emit::Header:
+    return "header";
   case Emit::PTX:
     return "ptx";
   }
@@ -134,6 +141,7 @@ std::string defaultOutput() {
   SmallString<128> path(inputFilename.getValue());
   llvm::sys::path::replace_extension(path, emit == Emit::Obj      ? ".o"
                                            : emit == Emit::Shared ? ".so"
+                                           : emit == Emit::Header ? ".h"
                                                                   : "");
   return std::string(path);
 }

@@ -40,16 +40,22 @@ enum class OutputKind {
   SharedLibrary,
   /// An executable with the runtime's command line (runtime/README.md).
   Executable,
+  /// A C header declaring the model table of the object or library built
+  /// with the same options (include/tessera-c/Model.h), one index macro and
+  /// the signature per entry.
+  Header,
 };
 
-/// Parses `exe`, `obj`, `shared`, `mlir`, `llvm` or `asm`.
+/// Parses `exe`, `obj`, `shared`, `mlir`, `llvm`, `asm` or `header`.
 std::optional<OutputKind> parseOutputKind(llvm::StringRef name);
 
 struct CompileOptions {
   /// Entry functions; empty: chooseEntryFunction's choice.
   llvm::SmallVector<std::string> entries;
-  /// Prefix of the exported symbols. Executables need the default.
-  std::string symbolPrefix = "tessera";
+  /// Prefix of the exported symbols; empty: defaultSymbolPrefix of the
+  /// output path for objects, shared libraries and headers, `tessera`
+  /// otherwise (executables need `tessera`).
+  std::string symbolPrefix;
   /// LLVM CPU name (or "native") and extra features (`+a,-b`).
   std::string cpu = "native";
   std::string features;
@@ -66,6 +72,12 @@ struct CompileOptions {
   /// reproducers, timing: tesserac applies MLIR's --mlir-* options here).
   std::function<LogicalResult(PassManager &)> configurePassManager;
 };
+
+/// The symbol prefix an object, shared library or header written to
+/// `outputPath` gets by default: the file name without its extension, as a
+/// C identifier (`models/llama-7b.so` -> `llama_7b`); `tessera` for "-" or
+/// an empty name.
+std::string defaultSymbolPrefix(llvm::StringRef outputPath);
 
 /// Registers every dialect, interface and LLVM IR translation the pipeline
 /// and compileModule need. buildCPUPipeline and compileModule add them to
