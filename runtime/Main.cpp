@@ -35,7 +35,8 @@ extern "C" {
 extern const TesseraModel tessera_models[];
 extern const int64_t tessera_num_models;
 /// The CPU the object was compiled for and its features, space-separated.
-extern const char tessera_cpu_features[];
+/// Weak: objects lowered by hand (tessera-opt, mlir-translate) lack it.
+extern const char tessera_cpu_features[] __attribute__((weak));
 /// Provided by libomp, which every generated executable links.
 void omp_set_num_threads(int);
 }
@@ -606,8 +607,9 @@ Error checkCPUFeatures(const char *compiled) {
 }
 
 int runMain(int argc, char **argv, Stage &stage) {
-  if (Error err = checkCPUFeatures(tessera_cpu_features))
-    return report(err, exitBadInput);
+  if (tessera_cpu_features != nullptr)
+    if (Error err = checkCPUFeatures(tessera_cpu_features))
+      return report(err, exitBadInput);
   Signature signature;
   const TesseraModel *model = nullptr;
   if (Error err = selectModel(argc, argv, model, signature))
