@@ -6,6 +6,7 @@
 
 #include "tessera-c/Tessera.h"
 
+#include "Signature.h"
 #include "tessera-c/Model.h"
 #include "tessera/Compiler/Compiler.h"
 #include "tessera/InitAllPasses.h"
@@ -18,19 +19,21 @@
 #include <dlfcn.h>
 
 using namespace mlir;
+namespace compiler = mlir::tessera;
+namespace rt = ::tessera::runtime;
 
-static tessera::CompileOptions &unwrap(TesseraCompileOptions options) {
-  return *static_cast<tessera::CompileOptions *>(options.ptr);
+static compiler::CompileOptions &unwrap(TesseraCompileOptions options) {
+  return *static_cast<compiler::CompileOptions *>(options.ptr);
 }
 
 void tesseraRegisterAllDialects(MlirDialectRegistry registry) {
-  tessera::registerCompilerDependencies(*unwrap(registry));
+  compiler::registerCompilerDependencies(*unwrap(registry));
 }
 
-void tesseraRegisterAllPasses(void) { tessera::registerAllTesseraPasses(); }
+void tesseraRegisterAllPasses(void) { compiler::registerAllTesseraPasses(); }
 
 TesseraCompileOptions tesseraCompileOptionsCreate(void) {
-  return {new tessera::CompileOptions()};
+  return {new compiler::CompileOptions()};
 }
 
 void tesseraCompileOptionsDestroy(TesseraCompileOptions options) {
@@ -40,8 +43,8 @@ void tesseraCompileOptionsDestroy(TesseraCompileOptions options) {
 MlirLogicalResult
 tesseraCompileOptionsSetOutputKind(TesseraCompileOptions options,
                                    MlirStringRef kind) {
-  std::optional<tessera::OutputKind> parsed =
-      tessera::parseOutputKind(unwrap(kind));
+  std::optional<compiler::OutputKind> parsed =
+      compiler::parseOutputKind(unwrap(kind));
   if (!parsed)
     return mlirLogicalResultFailure();
   unwrap(options).output = *parsed;
@@ -78,7 +81,7 @@ tesseraCompileOptionsSetOptLevel(TesseraCompileOptions options,
 MlirLogicalResult
 tesseraCompileOptionsSetLastPhase(TesseraCompileOptions options,
                                   MlirStringRef phase) {
-  std::optional<tessera::Phase> parsed = tessera::parsePhase(unwrap(phase));
+  std::optional<compiler::Phase> parsed = compiler::parsePhase(unwrap(phase));
   if (!parsed)
     return mlirLogicalResultFailure();
   unwrap(options).lastPhase = *parsed;
@@ -88,8 +91,8 @@ tesseraCompileOptionsSetLastPhase(TesseraCompileOptions options,
 MlirLogicalResult tesseraCompileModule(MlirModule module,
                                        TesseraCompileOptions options,
                                        MlirStringRef outputPath) {
-  return wrap(tessera::compileModule(unwrap(module), unwrap(options),
-                                     unwrap(outputPath)));
+  return wrap(compiler::compileModule(unwrap(module), unwrap(options),
+                                      unwrap(outputPath)));
 }
 
 MlirLogicalResult tesseraReadSignatures(MlirStringRef libraryPath,
@@ -118,17 +121,14 @@ MlirLogicalResult tesseraReadSignatures(MlirStringRef libraryPath,
   }
   std::vector<std::string> texts;
   for (int64_t i = 0; i < *count; ++i) {
-    const TesseraModel &model = table[i];
-    StringRef text = model.signature ? StringRef(model.signature) : "";
-    if (!model.signature || int64_t(text.size()) != model.signature_size ||
-        int64_t(text.count("\ninput ") + text.starts_with("input ")) !=
-            model.num_inputs ||
-        int64_t(text.count("\noutput ")) != model.num_outputs) {
+    // The executable runtime's own checks (sizes, arity, names, shapes).
+    rt::Signature signature;
+    if (rt::Error err = rt::parseModelSignature(table[i], signature)) {
       dlclose(handle);
       return fail("model " + std::to_string(i) + " of '" + path +
-                  "' has a malformed signature");
+                  "': " + err.message());
     }
-    texts.push_back(text.str());
+    texts.push_back(table[i].signature);
   }
   dlclose(handle);
   for (const std::string &text : texts)

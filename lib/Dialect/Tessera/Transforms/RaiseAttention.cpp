@@ -181,9 +181,9 @@ Step::Kind kindOf(Operation *op) {
   return Step::Other;
 }
 
-/// Describes the op defining `v` as one elementwise step whose chained
-/// operand is `chained` (any operand if null), if it is one: a tensor-level
-/// arith/math op, or an all-parallel linalg.generic whose body is one op.
+/// Describes the op defining `v` as one elementwise step, if it is one: a
+/// tensor-level arith/math op, or an all-parallel linalg.generic whose body
+/// is one op.
 std::optional<Step> matchStep(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def || def->getNumResults() != 1)
@@ -586,21 +586,30 @@ Value matchSoftmax(Value p) {
   return sub->input;
 }
 
-/// Expands `v` of rank r < 4 to rank 4 with leading unit dimensions.
-Value toRank4(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  int64_t rank = type.getRank();
-  if (rank == 4)
-    return v;
-  SmallVector<int64_t> shape(4 - rank, 1);
-  llvm::append_range(shape, type.getShape());
+/// The reassociation between rank `rank` < 4 and rank 4 with leading unit
+/// dimensions: [[0, ..., 4 - rank], [5 - rank], ..., [3]].
+SmallVector<ReassociationIndices> leadingUnitGroups(int64_t rank) {
   SmallVector<ReassociationIndices> groups;
-  ReassociationIndices first = llvm::to_vector(llvm::seq<int64_t>(0, 5 - rank));
-  groups.push_back(first);
+  groups.push_back(llvm::to_vector(llvm::seq<int64_t>(0, 5 - rank)));
   for (int64_t i = 5 - rank; i < 4; ++i)
     groups.push_back({i});
-  return tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), v, groups);
+  return groups;
+}
+
+/// `type` with leading unit dimensions up to rank 4.
+RankedTensorType toRank4(RankedTensorType type) {
+  SmallVector<int64_t> shape(4 - type.getRank(), 1);
+  llvm::append_range(shape, type.getShape());
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+/// Expands `v` of rank r <= 4 to rank 4 with leading unit dimensions.
+Value toRank4(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() == 4)
+    return v;
+  return tensor::ExpandShapeOp::create(b, loc, toRank4(type), v,
+                                       leadingUnitGroups(type.getRank()));
 }
 
 LogicalResult raise(linalg::LinalgOp root, OpBuilder &b) {
@@ -663,14 +672,14 @@ LogicalResult raise(linalg::LinalgOp root, OpBuilder &b) {
       !vType.hasStaticShape() ||
       qType.getShape().drop_back(2) != vType.getShape().drop_back(2))
     return failure();
-  if (mask &&
-      (!isTrailingBroadcast(maskMap) ||
-       !cast<RankedTensorType>(mask.getType()).hasStaticShape() ||
-       (maskIsBool !=
-        cast<RankedTensorType>(mask.getType()).getElementType().isInteger(1)) ||
-       (!maskIsBool &&
-        cast<RankedTensorType>(mask.getType()).getElementType() != et)))
-    return failure();
+  if (mask) {
+    // At most rank 4: its map reads the scores' loops, at most 4.
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    Type maskEt = maskType.getElementType();
+    if (!isTrailingBroadcast(maskMap) || !maskType.hasStaticShape() ||
+        maskIsBool != maskEt.isInteger(1) || (!maskIsBool && maskEt != et))
+      return failure();
+  }
 
   // A mask known at compile time becomes an attribute where it is a band.
   int64_t sq = qType.getShape()[qType.getRank() - 2];
@@ -690,25 +699,12 @@ LogicalResult raise(linalg::LinalgOp root, OpBuilder &b) {
   Location loc = root->getLoc();
   Value q4 = toRank4(b, loc, q), k4 = toRank4(b, loc, k),
         v4 = toRank4(b, loc, v);
-  SmallVector<int64_t> shape4(4 - outType.getRank(), 1);
-  llvm::append_range(shape4, outType.getShape());
-  auto out4 = RankedTensorType::get(shape4, et);
-  Value m4 = mask && cast<RankedTensorType>(mask.getType()).getRank() > 4
-                 ? Value()
-                 : mask;
-  if (mask && !m4)
-    return failure();
-  Value att = AttentionOp::create(b, loc, out4, q4, k4, v4, m4, Value(),
-                                  Value(), b.getF32FloatAttr(scale), maskAttr,
-                                  DenseI64ArrayAttr());
-  if (outType.getRank() < 4) {
-    SmallVector<ReassociationIndices> groups;
-    groups.push_back(
-        llvm::to_vector(llvm::seq<int64_t>(0, 5 - outType.getRank())));
-    for (int64_t i = 5 - outType.getRank(); i < 4; ++i)
-      groups.push_back({i});
-    att = tensor::CollapseShapeOp::create(b, loc, outType, att, groups);
-  }
+  Value att = AttentionOp::create(b, loc, toRank4(outType), q4, k4, v4, mask,
+                                  Value(), Value(), b.getF32FloatAttr(scale),
+                                  maskAttr, DenseI64ArrayAttr());
+  if (outType.getRank() < 4)
+    att = tensor::CollapseShapeOp::create(b, loc, outType, att,
+                                          leadingUnitGroups(outType.getRank()));
   out.replaceAllUsesWith(att);
   return success();
 }
