@@ -105,6 +105,7 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
   // and may reuse the buffer in place in between. CSE runs in the
   // decompose phase and after bufferization instead.
   pm.addPass(createTesseraFlashAttentionPass());
+  pm.addPass(createTesseraLowerTilesPass());
   pm.addPass(createTesseraTileLinearPass());
   pm.addPass(createTesseraLowerMoEPass());
   pm.addPass(createConvertTesseraToLinalgPass());

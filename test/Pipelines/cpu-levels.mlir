@@ -18,7 +18,7 @@
 // RUN: %PYTHON %S/../../scripts/asm_loops.py %t.dit4n.s | FileCheck %s --check-prefix=CHECK-V3
 
 // The checker itself: a block too large for 16 registers spills.
-// RUN: tessera-opt %S/../../examples/dit_block.mlir --tessera-cpu-target=cpu=x86-64-v3 --tessera-decompose --tessera-flash-attention="block-rows=8 block-vectors=4" -o %t.big.mlir
+// RUN: tessera-opt %S/../../examples/dit_block.mlir --tessera-cpu-target=cpu=x86-64-v3 --tessera-decompose --tessera-flash-attention --tessera-lower-tiles="block-rows=8 block-vectors=4" -o %t.big.mlir
 // RUN: tesserac %t.big.mlir --emit=asm --mcpu=x86-64-v3 -o %t.big.s
 // RUN: %PYTHON %S/../../scripts/asm_loops.py %t.big.s | FileCheck %s --check-prefix=CHECK-SPILL
 

@@ -2,8 +2,8 @@
 // tables have a size limit (above it every key tile is masked at run
 // time), mask classification is closed-form, kernel tiles do not grow with
 // block sizes or pass options, loops over Dv are not unrolled.
-// RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-flash-attention --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
-// RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-flash-attention="tile-k=1048576 tile-q=9223372036854775807" --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=CHECK-OPT
+// RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-flash-attention --tessera-lower-tiles --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
+// RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-flash-attention="tile-k=1048576 tile-q=9223372036854775807" --tessera-lower-tiles --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=CHECK-OPT
 
 // 2^20 causal tokens: 2^28 tile pairs exceed the table limit; no table,
 // every key tile visited with the predicate.
@@ -36,10 +36,9 @@ func.func @neighborhood_long(%q: tensor<1x1x65536x16xf32>) -> tensor<1x1x65536x1
 // -----
 
 // Blocks of 2^20: kernel tiles of 64 keys (a divisor of the block) and the
-// 100 query rows rounded up to the register block's 6 (x86-64-v4: 6 rows ×
-// 4 vectors of 16 lanes), not 2^20.
+// 100 query rows rounded up to a multiple of 8, not 2^20.
 // CHECK-LABEL: func.func private @__tessera_attention_task_
-// CHECK: memref.alloca() {alignment = 64 : i64} : memref<102x64xf32>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<104x64xf32>
 // CHECK-LABEL: func.func @huge_blocks
 func.func @huge_blocks(%q: tensor<1x1x100x16xf32>, %bi: tensor<1x1x1x1xi32>) -> tensor<1x1x100x16xf32> {
   %0 = tessera.attention %q, %q, %q block_index(%bi) {block_sizes = array<i64: 1048576, 1048576>} : (tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x1x1xi32>) -> tensor<1x1x100x16xf32>
@@ -50,7 +49,7 @@ func.func @huge_blocks(%q: tensor<1x1x100x16xf32>, %bi: tensor<1x1x1x1xi32>) -> 
 
 // Block sizes near INT64_MAX: one block each way; the key tile is the
 // largest multiple of 16 up to 128 dividing BK = 2^63 - 16 = 16·(2^59 - 1);
-// with one key vector the register block is 8 rows × 1, so 104 query rows.
+// the 100 query rows are rounded up to 104.
 // CHECK-LABEL: func.func private @__tessera_attention_task_
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<104x16xf32>
 // CHECK-LABEL: func.func @max_blocks
@@ -61,8 +60,8 @@ func.func @max_blocks(%q: tensor<1x1x100x16xf32>, %bi: tensor<1x1x1x1xi32>) -> t
 
 // -----
 
-// Dv = 60000: 4 query rows per tile fit the 1 MiB scratch; the Dv loops
-// are scf.for loops (3750 vectors are not unrolled).
+// Dv = 60000: query tiles shrink to 4 rows to fit the 1 MiB scratch; the
+// Dv loops are scf.for loops (3750 vectors are not unrolled).
 // CHECK-LABEL: func.func private @__tessera_attention_task_
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<4x64xf32>
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<1x4x60000xf32>
@@ -76,10 +75,9 @@ func.func @wide_value(%q: tensor<1x1x100x16xf32>, %v: tensor<1x1x100x60000xf32>)
 // -----
 
 // Pass options far above the kernel limits are capped: 128 keys, and the
-// query tile no larger than the sequence rounded up to the register block's
-// 6 rows.
+// query tile no larger than the sequence (rounded up to a multiple of 8).
 // CHECK-OPT-LABEL: func.func private @__tessera_attention_task_
-// CHECK-OPT: memref.alloca() {alignment = 64 : i64} : memref<258x128xf32>
+// CHECK-OPT: memref.alloca() {alignment = 64 : i64} : memref<256x128xf32>
 // CHECK-OPT-LABEL: func.func @options
 func.func @options(%q: tensor<1x1x256x16xf32>) -> tensor<1x1x256x16xf32> {
   %0 = tessera.attention %q, %q, %q : (tensor<1x1x256x16xf32>, tensor<1x1x256x16xf32>, tensor<1x1x256x16xf32>) -> tensor<1x1x256x16xf32>

@@ -82,7 +82,7 @@ func.func @block_sizes_alone(%q: tensor<1x1x32x16xf32>) -> tensor<1x1x32x16xf32>
 // -----
 
 func.func @score_mod_args(%q: tensor<1x1x4x16xf32>) -> tensor<1x1x4x16xf32> {
-  // expected-error @+1 {{'tessera.attention' op expects score_mod arguments ('f32', index, index, index, index): the score, batch, head, query position and key position}}
+  // expected-error @+1 {{'tessera.attention' op expects score_mod arguments (f32, index, index, index, index): the score, batch, head, query position and key position}}
   %0 = tessera.attention %q, %q, %q : (tensor<1x1x4x16xf32>, tensor<1x1x4x16xf32>, tensor<1x1x4x16xf32>) -> tensor<1x1x4x16xf32> score_mod {
   ^bb0(%s: f32, %i: index):
     tessera.yield %s : f32

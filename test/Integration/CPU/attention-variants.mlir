@@ -46,6 +46,8 @@
 // RUN: %PYTHON %reference/check.py %t.softcap "ops.full_attention(q, k, v, score_mod=lambda s, b, h, i, j: 5.0 * np.tanh(s / 5.0))" --range q=-3,3 --range k=-3,3 | FileCheck %s --check-prefix=CHECK
 // RUN: tesserac %s --entry=gated_output -o %t.gated_output
 // RUN: %PYTHON %reference/check.py %t.gated_output "ops.full_attention(q, k, v) / (1 + np.exp(-gate)) + x" | FileCheck %s --check-prefix=CHECK
+// RUN: tesserac %s --entry=epilogue_repeated_input -o %t.epilogue_repeated_input
+// RUN: %PYTHON %reference/check.py %t.epilogue_repeated_input "(ops.full_attention(q, k, v) + x) * x - z" | FileCheck %s --check-prefix=CHECK
 // RUN: tesserac %s --entry=symmetric -o %t.symmetric
 // RUN: %PYTHON %reference/check.py %t.symmetric "ops.full_attention(q, q, v)" | FileCheck %s --check-prefix=CHECK
 
@@ -214,6 +216,16 @@ func.func @gated_output(%q: tensor<1x2x40x16xf32> {tessera.name = "q"}, %k: tens
   %d = arith.addf %one, %e : tensor<1x2x40x16xf32>
   %g = arith.divf %a, %d : tensor<1x2x40x16xf32>
   %y = arith.addf %x, %g : tensor<1x2x40x16xf32>
+  return %y : tensor<1x2x40x16xf32>
+}
+
+// An epilogue that reads one tensor twice, then another: each tensor is
+// read once per element, and %z is not mistaken for a second %x.
+func.func @epilogue_repeated_input(%q: tensor<1x2x40x16xf32> {tessera.name = "q"}, %k: tensor<1x2x40x16xf32> {tessera.name = "k"}, %v: tensor<1x2x40x16xf32> {tessera.name = "v"}, %x: tensor<1x2x40x16xf32> {tessera.name = "x"}, %z: tensor<1x2x40x16xf32> {tessera.name = "z"}) -> (tensor<1x2x40x16xf32> {tessera.name = "y"}) {
+  %a = tessera.attention %q, %k, %v : (tensor<1x2x40x16xf32>, tensor<1x2x40x16xf32>, tensor<1x2x40x16xf32>) -> tensor<1x2x40x16xf32>
+  %s = arith.addf %a, %x : tensor<1x2x40x16xf32>
+  %p = arith.mulf %s, %x : tensor<1x2x40x16xf32>
+  %y = arith.subf %p, %z : tensor<1x2x40x16xf32>
   return %y : tensor<1x2x40x16xf32>
 }
 

@@ -37,7 +37,7 @@ void mlir::tessera::detail::printShape(llvm::raw_ostream &os,
 LogicalResult mlir::tessera::detail::verifyShape(Operation *op, StringRef what,
                                                 Value value,
                                                 ArrayRef<int64_t> expected) {
-  auto type = cast<RankedTensorType>(value.getType());
+  auto type = cast<ShapedType>(value.getType());
   ArrayRef<int64_t> actual = type.getShape();
   bool ok = actual.size() == expected.size() &&
             llvm::all_of(llvm::zip(actual, expected), [](auto pair) {
@@ -305,24 +305,34 @@ LogicalResult AttentionOp::verifyRegions() {
   Region &region = getScoreMod();
   if (region.empty())
     return success();
-  if (!region.hasOneBlock())
-    return emitOpError("expects a score_mod region with one block");
-  Block &block = region.front();
   Type et = cast<RankedTensorType>(getQuery().getType()).getElementType();
   Type index = IndexType::get(getContext());
-  SmallVector<Type> expected = {et, index, index, index, index};
-  if (block.getArgumentTypes() != ArrayRef<Type>(expected))
-    return emitOpError("expects score_mod arguments (")
-           << et << ", index, index, index, index): the score, batch, head, "
-              "query position and key position";
+  std::string args;
+  llvm::raw_string_ostream os(args);
+  os << "(" << et << ", index, index, index, index): the score, batch, head, "
+     << "query position and key position";
+  return verifyElementwiseRegion(*this, region, "score_mod",
+                                 {et, index, index, index, index}, args, et);
+}
+
+LogicalResult mlir::tessera::detail::verifyElementwiseRegion(
+    Operation *op, Region &region, StringRef what, TypeRange args,
+    StringRef argsText, Type result) {
+  if (!region.hasOneBlock())
+    return op->emitOpError("expects a ") << what << " region with one block";
+  Block &block = region.front();
+  if (block.getArgumentTypes() != args)
+    return op->emitOpError("expects ") << what << " arguments " << argsText;
   auto yield = dyn_cast<YieldOp>(block.getTerminator());
-  if (!yield || yield.getValue().getType() != et)
-    return emitOpError("expects score_mod to end with tessera.yield of ") << et;
-  for (Operation &op : block.without_terminator()) {
-    if (op.hasTrait<OpTrait::Elementwise>() || op.hasTrait<OpTrait::ConstantLike>())
+  if (!yield || yield.getValue().getType() != result)
+    return op->emitOpError("expects ")
+           << what << " to end with tessera.yield of " << result;
+  for (Operation &inner : block.without_terminator()) {
+    if (inner.hasTrait<OpTrait::Elementwise>() ||
+        inner.hasTrait<OpTrait::ConstantLike>())
       continue;
-    return op.emitOpError("is not allowed in a score_mod region: only "
-                          "elementwise ops and constants are");
+    return inner.emitOpError("is not allowed in a ")
+           << what << " region: only elementwise ops and constants are";
   }
   return success();
 }

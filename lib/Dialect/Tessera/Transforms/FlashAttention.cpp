@@ -1,23 +1,26 @@
-//===- FlashAttention.cpp - Fused, tiled CPU attention ----------*- C++ -*-===//
+//===- FlashAttention.cpp - Fused, tiled attention schedule -----*- C++ -*-===//
 //
 // Part of the Tessera project.
 //
 //===----------------------------------------------------------------------===//
 //
-// Lowers tessera.attention to a flash-style kernel that never materialises
-// the Sq×Sk score matrix:
+// Schedules tessera.attention as a flash-style kernel that never
+// materialises the Sq×Sk score matrix, in the target-independent tile-level
+// form (the tile ops are lowered per target, see LowerTiles.cpp):
 //
 //   scf.parallel (b, head group, query tile)      -> OpenMP
 //     call @__tessera_attention_task_N(...)        (scratch lives in its frame)
 //       for each key tile the mask can reach        (compile-time tile table)
 //         for each query head of the group          (K/V tile stays in cache)
-//           S = scale·Q·Kᵀ  (register-blocked vector FMAs), score_mod, mask
-//           online softmax: running max/sum, rescale the accumulator
-//           acc += P·V      (register-blocked vector FMAs)
-//       out = acc / sum    (0 for a row that may attend nothing)
+//           tile_matmul       S = scale·Q·Kᵀ
+//           tile_score_mod, tile_add_mask, tile_mask (partial tiles only)
+//           tile_online_softmax  running max/sum, rescale the accumulator
+//           tile_matmul       acc += P·V
+//       tile_normalize     out = epilogue(acc / sum)  (0 for a row that may
+//                                                    attend nothing)
 //
 // Inputs are first copied into padded, contiguous layouts (K transposed to
-// [B, Hkv, nKT, D, Tk]) so that every inner loop is unit-stride; this costs
+// [B, Hkv, nKT, D, Tk]) so that every tile is unit-stride; this costs
 // O(S·D) memory. With a mask attribute and a static query shift, the key
 // tiles each query tile visits are listed at compile time from the mask's
 // classification (empty tiles are absent; full tiles skip all mask
@@ -29,7 +32,11 @@
 // tiles that may hold masked keys (partial tiles, and every tile under an
 // explicit mask or a score_mod) P·V skips marked entries instead of
 // multiplying, so NaN/Inf in a masked key's K or V never reaches the
-// output. Full tiles run the plain FMA loop.
+// output. Full tiles run the plain product.
+//
+// Tile shapes do not depend on the target: key tiles and the padded Dv are
+// multiples of 16 (the widest vector of any target), query tiles multiples
+// of 8 (the most rows of a register block) unless the sequence is shorter.
 //
 // Limits (all compile-time work and scratch is bounded): every operand
 // dimension at most 2^40 and every buffer's byte size representable in
@@ -38,7 +45,7 @@
 // most kMaxClassifyWork tile classifications (tile pairs × mask size) and
 // kMaxTableEntries table entries, above which every key tile is visited
 // and masked at run time; kMaxScratchBytes of per-task scratch, which
-// bounds Dv (about 65000); `q_offset` clamped to ±2^61.
+// bounds Dv (about 260000); `q_offset` clamped to ±2^61.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,20 +97,24 @@ constexpr int64_t kMaxTableEntries = int64_t(1) << 20;
 /// most kMaxDim, every position stays below 2^62 in magnitude and mask
 /// predicates on differences of positions cannot wrap.
 constexpr int64_t kMaxQueryShift = int64_t(1) << 61;
-/// The bit pattern of -0.0f: the probability of a masked score.
-constexpr int32_t kMaskedBits = static_cast<int32_t>(0x80000000u);
+/// Key tiles and the padded Dv are multiples of this: the f32 lanes of the
+/// widest vector of any target.
+constexpr int64_t kTileLanes = 16;
+/// Query tiles are multiples of this (unless the sequence is shorter): the
+/// most rows of a register block.
+constexpr int64_t kRowQuantum = 8;
 
 /// ceil(a / b) for a >= 0, b > 0, without forming a + b - 1.
 int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
+/// Query rows of a tile covering `n` rows: n itself below kRowQuantum, else
+/// rounded up to a multiple of it.
+int64_t rowTile(int64_t n) {
+  return n < kRowQuantum ? n : roundUp(n, kRowQuantum);
+}
 
 /// Static description of one lowering.
 struct Plan {
-  KernelConfig config;
-  int64_t lanes;        // f32 lanes of a vector
-  int64_t rows;         // query rows of a register block
-  int64_t scoreVectors; // key vectors of a Q·Kᵀ register block
-  int64_t pvVectors;    // Dv vectors of a P·V register block
   int64_t b, hq, hkv, grp, sq, sk, d, dv;
   int64_t tq, tk;          // kernel tile sizes
   int64_t qBlock;          // query rows per query block (block_index row)
@@ -140,7 +151,8 @@ struct TaskArgs {
 /// are splat constants or tensors of the output's type.
 struct Epilogue {
   SmallVector<Operation *> ops;
-  SmallVector<Value> inputs; // tensors read at the output's coordinates
+  /// Tensors read at the output's coordinates, each once.
+  llvm::SetVector<Value> inputs;
 
   static Epilogue match(AttentionOp op) {
     Epilogue e;
@@ -152,7 +164,7 @@ struct Epilogue {
           user->getNumRegions() != 0 || user->getResult(0).getType() != type ||
           user->getBlock() != op->getBlock())
         break;
-      SmallVector<Value> inputs;
+      llvm::SetVector<Value> inputs;
       bool ok = true;
       for (Value operand : user->getOperands()) {
         if (operand == current)
@@ -164,12 +176,12 @@ struct Epilogue {
           ok = false;
           break;
         }
-        inputs.push_back(operand);
+        inputs.insert(operand);
       }
       if (!ok)
         break;
       e.ops.push_back(user);
-      e.inputs.append(inputs);
+      e.inputs.insert(inputs.begin(), inputs.end());
       current = user->getResult(0);
     }
     return e;
@@ -179,8 +191,7 @@ struct Epilogue {
 class AttentionLowering {
 public:
   AttentionLowering(AttentionOp op, Plan plan, ModuleOp module)
-      : op(op), plan(std::move(plan)), module(module), L(this->plan.lanes),
-        kRows(this->plan.rows) {}
+      : op(op), plan(std::move(plan)), module(module) {}
 
   LogicalResult run();
 
@@ -189,48 +200,20 @@ private:
   Value prepareMask(ImplicitLocOpBuilder &b);
   Value globalTable(ImplicitLocOpBuilder &b, ArrayRef<int32_t> data,
                     StringRef name);
-  func::FuncOp buildTaskFunction(ArrayRef<Type> argTypes);
 
-  // Kernel pieces (inside the task function).
+  // The schedule (inside the task function).
   void buildTask(ImplicitLocOpBuilder &b, TaskArgs &a);
   void visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a, Value kt,
                     Value partial, Value qBase, Value kvh, Value sBuf,
                     Value accBuf, Value mBuf, Value lBuf);
-  void computeScores(ImplicitLocOpBuilder &b, TaskArgs &a, Value h, Value kvh,
-                     Value qBase, Value kt, Value k0, Value sBuf);
-  void applyMask(ImplicitLocOpBuilder &b, TaskArgs &a, Value qBase, Value k0,
-                 Value sBuf);
-  void softmaxUpdate(ImplicitLocOpBuilder &b, Value g, Value sBuf,
-                     Value accBuf, Value mBuf, Value lBuf);
-  void accumulate(ImplicitLocOpBuilder &b, TaskArgs &a, Value g, Value kvh,
-                  Value k0, Value sBuf, Value accBuf, bool skipMasked);
   void finalize(ImplicitLocOpBuilder &b, TaskArgs &a, Value qBase,
                 Value rowsValid, Value accBuf, Value lBuf);
-  Value scoreMod(ImplicitLocOpBuilder &b, Value s, ValueRange coords);
-
-  // Helpers.
-  /// Key positions k0 + j·L + [0, L) as a vector of i64.
-  Value keyPositions(ImplicitLocOpBuilder &b, Value k0, int64_t j) {
-    SmallVector<int64_t> lanes;
-    for (int64_t i = 0; i < L; ++i)
-      lanes.push_back(j * L + i);
-    auto vt = vec(b.getI64Type(), L);
-    Value iota = arith::ConstantOp::create(
-        b, vt, DenseElementsAttr::get(vt, ArrayRef<int64_t>(lanes)));
-    return arith::AddIOp::create(b, splat(b, toI64(b, k0), L), iota);
-  }
-  /// Applies the fused epilogue to one output vector.
-  Value applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a, Value o,
-                      ValueRange at, Value tailMask);
+  /// The fused epilogue as the scalar region of a tile_normalize.
+  void buildEpilogue(Region &region);
 
   AttentionOp op;
   Plan plan;
   ModuleOp module;
-  /// Vector lanes and register-block rows (from the plan).
-  const int64_t L, kRows;
-  Value scaleValue;
-  /// Per-row rescaling factors of the current key tile (task scratch).
-  Value alphaBuf;
   Epilogue epilogue;
 };
 
@@ -417,7 +400,6 @@ LogicalResult AttentionLowering::run() {
     ta.b = entry->getArgument(i++);
     ta.hg = entry->getArgument(i++);
     ta.p = entry->getArgument(i++);
-    scaleValue = f32(fb, op.getEffectiveScale());
     buildTask(fb, ta);
     func::ReturnOp::create(fb);
   }
@@ -448,43 +430,38 @@ LogicalResult AttentionLowering::run() {
   return success();
 }
 
-Value AttentionLowering::applyEpilogue(ImplicitLocOpBuilder &b, TaskArgs &a,
-                                       Value o, ValueRange at, Value tailMask) {
-  Type et = b.getF32Type();
+void AttentionLowering::buildEpilogue(Region &region) {
+  Type et = Float32Type::get(op.getContext());
+  Block *block = new Block();
+  region.push_back(block);
   IRMapping map;
-  Value current = op.getResult();
-  map.map(current, o);
-  unsigned next = 0;
+  map.map(op.getResult(), block->addArgument(et, op.getLoc()));
+  for (Value in : epilogue.inputs)
+    map.map(in, block->addArgument(et, op.getLoc()));
+  ImplicitLocOpBuilder b =
+      ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), block);
   for (Operation *fused : epilogue.ops) {
     for (Value operand : fused->getOperands()) {
       if (map.contains(operand))
         continue;
+      // What is not the chain or an input is a splat constant (see match).
       DenseElementsAttr cst;
-      if (matchPattern(operand, m_Constant(&cst))) {
-        map.map(operand, splatConstant(b, cst, L));
-        continue;
-      }
-      Value buf = a.epilogue[next++];
-      Value v =
-          tailMask
-              ? vector::MaskedLoadOp::create(b, vec(et, L), buf, at, tailMask,
-                                             splat(b, f32(b, 0.0), L))
-                    .getResult()
-              : vector::LoadOp::create(b, vec(et, L), buf, at).getResult();
-      map.map(operand, v);
+      (void)matchPattern(operand, m_Constant(&cst));
+      map.map(operand, arith::ConstantOp::create(
+                           b, cast<TypedAttr>(cst.getSplatValue<Attribute>())));
     }
     OperationState state(b.getLoc(), fused->getName());
     for (Value operand : fused->getOperands())
       state.addOperands(map.lookup(operand));
-    state.addTypes(vec(et, L));
+    state.addTypes(et);
     state.addAttributes(fused->getAttrs());
     map.map(fused->getResult(0), b.create(state)->getResult(0));
   }
-  return map.lookup(epilogue.ops.back()->getResult(0));
+  YieldOp::create(b, map.lookup(epilogue.ops.back()->getResult(0)));
 }
 
 //===----------------------------------------------------------------------===//
-// Kernel
+// Schedule
 //===----------------------------------------------------------------------===//
 
 void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
@@ -530,15 +507,16 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
       b, MemRefType::get({hpt, p.tq, p.dvp}, et), IntegerAttr::get(b.getI64Type(), 64));
   Value mBuf = memref::AllocaOp::create(b, MemRefType::get({hpt, p.tq}, et));
   Value lBuf = memref::AllocaOp::create(b, MemRefType::get({hpt, p.tq}, et));
-  alphaBuf = memref::AllocaOp::create(b, MemRefType::get({p.tq}, et));
-  Value zeroV = splat(b, f32(b, 0.0), L);
+  // Running max -inf, sum 0, accumulator 0 (scalar loops: LLVM turns them
+  // into whatever the target does best).
   forLoop(b, idx(b, 0), idx(b, hpt), 1, [&](ImplicitLocOpBuilder &b, Value g) {
     forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
       memref::StoreOp::create(b, f32(b, -INFINITY), mBuf, ValueRange{g, r});
       memref::StoreOp::create(b, f32(b, 0.0), lBuf, ValueRange{g, r});
-      forLoop(b, idx(b, 0), idx(b, p.dvp), L,
+      forLoop(b, idx(b, 0), idx(b, p.dvp), 1,
               [&](ImplicitLocOpBuilder &b, Value e) {
-                vector::StoreOp::create(b, zeroV, accBuf, ValueRange{g, r, e});
+                memref::StoreOp::create(b, f32(b, 0.0), accBuf,
+                                        ValueRange{g, r, e});
               });
     });
   });
@@ -647,362 +625,98 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
                                      Value mBuf, Value lBuf) {
   const Plan &p = plan;
   Value k0 = arith::MulIOp::create(b, kt, idx(b, p.tk));
+  auto i = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
   forLoop(b, idx(b, 0), idx(b, p.headsPerTask), 1, [&](ImplicitLocOpBuilder &b, Value g) {
     Value h = arith::AddIOp::create(
         b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), g);
-    computeScores(b, a, h, kvh, qBase, kt, k0, sBuf);
+    // Positions of the tile's first query and key.
+    Value q0 = arith::AddIOp::create(b, toI64(b, qBase), a.qShift);
+    Value k0Pos = toI64(b, k0);
+    Value qTile = tileView(b, a.q, {a.b, h, qBase, i(0)}, {i(p.tq), i(p.d)});
+    Value kTile =
+        tileView(b, a.kt, {a.b, kvh, kt, i(0), i(0)}, {i(p.d), i(p.tk)});
+    Value vTile = tileView(b, a.v, {a.b, kvh, k0, i(0)}, {i(p.tk), i(p.dvp)});
+    Value accTile = tileView(b, accBuf, {g, i(0), i(0)}, {i(p.tq), i(p.dvp)});
+    Value mRow = tileView(b, mBuf, {g, i(0)}, {i(p.tq)});
+    Value lRow = tileView(b, lBuf, {g, i(0)}, {i(p.tq)});
+
+    TileMatmulOp::create(b, qTile, kTile, sBuf, /*accumulate=*/false,
+                         /*skip_masked=*/false,
+                         b.getF32FloatAttr(op.getEffectiveScale()));
+    if (!op.getScoreMod().empty()) {
+      auto mod = TileScoreModOp::create(b, sBuf, a.b, h, q0, k0Pos);
+      IRMapping map;
+      op.getScoreMod().cloneInto(&mod.getBody(), map);
+    }
+    if (a.mask) {
+      auto ms = cast<MemRefType>(a.mask.getType()).getShape();
+      Value zero = idx(b, 0);
+      Value mTile =
+          tileView(b, a.mask,
+                   {ms[0] == 1 ? zero : a.b, ms[1] == 1 ? zero : h,
+                    ms[2] == 1 ? zero : qBase, ms[3] == 1 ? zero : k0},
+                   {i(ms[2] == 1 ? 1 : p.tq), i(ms[3] == 1 ? 1 : p.tk)});
+      TileAddMaskOp::create(b, mTile, sBuf);
+    }
+    auto applyMask = [&](ImplicitLocOpBuilder &b) {
+      TileMaskOp::create(b, sBuf, q0, k0Pos, p.mask,
+                         p.keyTail() ? b.getI64IntegerAttr(p.sk)
+                                     : IntegerAttr());
+    };
+    auto accumulate = [&](ImplicitLocOpBuilder &b, bool skipMasked) {
+      TileMatmulOp::create(b, sBuf, vTile, accTile, /*accumulate=*/true,
+                           skipMasked, FloatAttr());
+    };
     // Only partial tiles pay for the predicate, and for skipping masked
     // keys in P·V.
     auto cst = partial.getDefiningOp<arith::ConstantOp>();
     if (!cst) {
-      auto ifOp = scf::IfOp::create(b, partial, /*withElse=*/false);
-      ImplicitLocOpBuilder ib = ImplicitLocOpBuilder::atBlockBegin(
-          b.getLoc(), ifOp.thenBlock());
-      ib.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      applyMask(ib, a, qBase, k0, sBuf);
-      softmaxUpdate(b, g, sBuf, accBuf, mBuf, lBuf);
+      ifThen(b, partial, applyMask);
+      TileOnlineSoftmaxOp::create(b, sBuf, mRow, lRow, accTile);
       if (p.guardAll) {
-        accumulate(b, a, g, kvh, k0, sBuf, accBuf, /*skipMasked=*/true);
+        accumulate(b, /*skipMasked=*/true);
       } else {
         auto acc = scf::IfOp::create(b, partial, /*withElse=*/true);
         ImplicitLocOpBuilder tb = ImplicitLocOpBuilder::atBlockBegin(
             b.getLoc(), acc.thenBlock());
         tb.setInsertionPoint(acc.thenBlock()->getTerminator());
-        accumulate(tb, a, g, kvh, k0, sBuf, accBuf, /*skipMasked=*/true);
+        accumulate(tb, /*skipMasked=*/true);
         ImplicitLocOpBuilder eb = ImplicitLocOpBuilder::atBlockBegin(
             b.getLoc(), acc.elseBlock());
         eb.setInsertionPoint(acc.elseBlock()->getTerminator());
-        accumulate(eb, a, g, kvh, k0, sBuf, accBuf, /*skipMasked=*/false);
+        accumulate(eb, /*skipMasked=*/false);
       }
       return;
     }
     bool isPartial = cast<BoolAttr>(cst.getValue()).getValue();
     if (isPartial)
-      applyMask(b, a, qBase, k0, sBuf);
-    softmaxUpdate(b, g, sBuf, accBuf, mBuf, lBuf);
-    accumulate(b, a, g, kvh, k0, sBuf, accBuf,
-               /*skipMasked=*/isPartial || p.guardAll);
+      applyMask(b);
+    TileOnlineSoftmaxOp::create(b, sBuf, mRow, lRow, accTile);
+    accumulate(b, /*skipMasked=*/isPartial || p.guardAll);
   });
 }
 
-/// S[r, :] = scale · Q[b, h, qBase + r, :] · Kt[b, kvh, kt, :, :],
-/// then score_mod and the explicit mask.
-void AttentionLowering::computeScores(ImplicitLocOpBuilder &b, TaskArgs &a,
-                                      Value h, Value kvh, Value qBase,
-                                      Value kt, Value k0, Value sBuf) {
-  const Plan &p = plan;
-  int64_t nv = p.tk / L;
-  Type et = b.getF32Type();
-  // One register block is kRows query rows × `cs` key vectors; the key
-  // tile is covered by nv / cs blocks, each its own pass over D.
-  int64_t cs = p.scoreVectors;
-  forLoop(b, idx(b, 0), idx(b, p.tq), kRows,
-          [&](ImplicitLocOpBuilder &b, Value rb) {
-            SmallVector<Value> rows;
-            for (int64_t r = 0; r < kRows; ++r)
-              rows.push_back(arith::AddIOp::create(
-                  b, qBase, arith::AddIOp::create(b, rb, idx(b, r))));
-            Value scaleV = splat(b, scaleValue, L);
-            for (int64_t j0 = 0; j0 < nv; j0 += cs) {
-              SmallVector<Value> init(kRows * cs, splat(b, f32(b, 0.0), L));
-              SmallVector<Value> acc = outerProductBlock(
-                  b, p.config, p.d, init, kRows,
-                  [&](ImplicitLocOpBuilder &ib, Value d) {
-                    SmallVector<Value> kv;
-                    for (int64_t j = 0; j < cs; ++j)
-                      kv.push_back(vector::LoadOp::create(
-                          ib, vec(et, L), a.kt,
-                          ValueRange{a.b, kvh, kt, d, idx(ib, (j0 + j) * L)}));
-                    return kv;
-                  },
-                  [&](ImplicitLocOpBuilder &ib, Value d, int64_t r) -> Value {
-                    return memref::LoadOp::create(
-                        ib, a.q, ValueRange{a.b, h, rows[r], d});
-                  });
-              for (int64_t r = 0; r < kRows; ++r) {
-                for (int64_t j = j0; j < j0 + cs; ++j) {
-                  Value s =
-                      arith::MulFOp::create(b, acc[r * cs + j - j0], scaleV);
-                  Value col = idx(b, j * L);
-                  Value row = arith::AddIOp::create(b, rb, idx(b, r));
-                  if (!op.getScoreMod().empty()) {
-                    Value qPos = arith::IndexCastOp::create(
-                        b, b.getIndexType(),
-                        arith::AddIOp::create(b, toI64(b, rows[r]), a.qShift));
-                    Value kPos = arith::IndexCastOp::create(
-                        b, vec(b.getIndexType(), L), keyPositions(b, k0, j));
-                    s = scoreMod(b, s, {a.b, h, qPos, kPos});
-                  }
-                  if (a.mask) {
-                    auto ms = cast<MemRefType>(a.mask.getType()).getShape();
-                    SmallVector<Value> at = {ms[0] == 1 ? idx(b, 0) : a.b,
-                                             ms[1] == 1 ? idx(b, 0) : h,
-                                             ms[2] == 1 ? idx(b, 0) : rows[r]};
-                    Value add;
-                    if (ms[3] == 1) {
-                      at.push_back(idx(b, 0));
-                      add = splat(b, memref::LoadOp::create(b, a.mask, at), L);
-                    } else {
-                      at.push_back(arith::AddIOp::create(b, k0, col));
-                      add = vector::LoadOp::create(b, vec(et, L), a.mask, at);
-                    }
-                    // A -inf entry masks the key whatever its score (even NaN).
-                    Value ninf = splat(b, f32(b, -INFINITY), L);
-                    Value masked = arith::CmpFOp::create(
-                        b, arith::CmpFPredicate::OEQ, add, ninf);
-                    s = arith::SelectOp::create(
-                        b, masked, ninf, arith::AddFOp::create(b, s, add));
-                  }
-                  vector::StoreOp::create(b, s, sBuf, ValueRange{row, col});
-                }
-              }
-            }
-          });
-}
-
-/// Inlines the score_mod region on vectors: every op is elementwise, so it
-/// is recreated with vector types; scalar coordinates are broadcast.
-Value AttentionLowering::scoreMod(ImplicitLocOpBuilder &b, Value s,
-                                  ValueRange coords) {
-  Block &body = op.getScoreMod().front();
-  IRMapping map;
-  map.map(body.getArgument(0), s);
-  for (auto [arg, c] : llvm::zip(body.getArguments().drop_front(), coords))
-    map.map(arg, isa<VectorType>(c.getType()) ? c : splat(b, c, L));
-  for (Operation &inner : body.without_terminator()) {
-    if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
-      auto vt = vec(cst.getType(), L);
-      map.map(cst.getResult(),
-              arith::ConstantOp::create(
-                  b, vt, DenseElementsAttr::get(vt, cst.getValue())));
-      continue;
-    }
-    OperationState state(b.getLoc(), inner.getName());
-    for (Value operand : inner.getOperands())
-      state.addOperands(map.lookup(operand));
-    for (Type t : inner.getResultTypes())
-      state.addTypes(vec(t, L));
-    state.addAttributes(inner.getAttrs());
-    Operation *clone = b.create(state);
-    map.map(inner.getResults(), clone->getResults());
-  }
-  return map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
-}
-
-/// S[r, j] = -inf where the mask attribute (or the end of the keys)
-/// excludes the pair.
-void AttentionLowering::applyMask(ImplicitLocOpBuilder &b, TaskArgs &a,
-                                  Value qBase, Value k0, Value sBuf) {
-  const Plan &p = plan;
-  Type et = b.getF32Type();
-  forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
-    Value qPos = arith::AddIOp::create(
-        b, toI64(b, arith::AddIOp::create(b, qBase, r)), a.qShift);
-    Value qv = splat(b, qPos, L);
-    Value ninf = splat(b, f32(b, -INFINITY), L);
-    for (int64_t j = 0; j < p.tk / L; ++j) {
-      Value kv = keyPositions(b, k0, j);
-      Value allowed;
-      if (p.mask)
-        allowed = p.mask.buildAllowed(b, b.getLoc(), qv, kv);
-      if (p.keyTail()) {
-        auto vt = vec(b.getI64Type(), L);
-        Value sk = arith::ConstantOp::create(
-            b, vt, DenseElementsAttr::get(vt, b.getI64IntegerAttr(p.sk)));
-        Value inRange = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, kv, sk);
-        allowed = allowed ? arith::AndIOp::create(b, allowed, inRange).getResult()
-                          : inRange;
-      }
-      if (!allowed)
-        continue;
-      Value col = idx(b, j * L);
-      Value s = vector::LoadOp::create(b, vec(et, L), sBuf, ValueRange{r, col});
-      vector::StoreOp::create(b, arith::SelectOp::create(b, allowed, s, ninf),
-                              sBuf, ValueRange{r, col});
-    }
-  });
-}
-
-/// Online softmax: new running max, P = exp(S - max) in place, running sum,
-/// and the accumulator rescaled by exp(old max - new max).
-void AttentionLowering::softmaxUpdate(ImplicitLocOpBuilder &b, Value g,
-                                      Value sBuf, Value accBuf, Value mBuf,
-                                      Value lBuf) {
-  const Plan &p = plan;
-  Type et = b.getF32Type();
-  int64_t nv = p.tk / L;
-  // Two passes over the rows: the new maxima first, then the exponentials
-  // reading the scores again, so no row's score vectors stay live across
-  // the exp polynomial (they would spill).
-  forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
-    Value mx;
-    for (int64_t j = 0; j < nv; ++j) {
-      Value sj = vector::LoadOp::create(b, vec(et, L), sBuf,
-                                        ValueRange{r, idx(b, j * L)});
-      mx = mx ? selectMax(b, sj, mx) : sj;
-    }
-    // One max instruction per vector: a NaN score is either skipped or
-    // becomes the maximum, and reaches the output through exp(s - max)
-    // either way.
-    Value tileMax =
-        reduceTree(b, mx, [](ImplicitLocOpBuilder &b, Value x, Value y) {
-          return selectMax(b, x, y);
-        });
-    Value mOld = memref::LoadOp::create(b, mBuf, ValueRange{g, r});
-    Value mNew = arith::MaxNumFOp::create(b, mOld, tileMax);
-    // A row with nothing allowed so far keeps max = -inf; subtract 0 then.
-    Value isNinf = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, mNew,
-                                         f32(b, -INFINITY));
-    Value mSafe = arith::SelectOp::create(b, isNinf, f32(b, 0.0), mNew);
-    Value alpha = math::ExpOp::create(b, arith::SubFOp::create(b, mOld, mSafe));
-    memref::StoreOp::create(b, mNew, mBuf, ValueRange{g, r});
-    memref::StoreOp::create(b, alpha, alphaBuf, ValueRange{r});
-  });
-  forLoop(b, idx(b, 0), idx(b, p.tq), 1, [&](ImplicitLocOpBuilder &b, Value r) {
-    Value mNew = memref::LoadOp::create(b, mBuf, ValueRange{g, r});
-    Value isNinf = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, mNew,
-                                         f32(b, -INFINITY));
-    Value mSafe = arith::SelectOp::create(b, isNinf, f32(b, 0.0), mNew);
-    Value alpha = memref::LoadOp::create(b, alphaBuf, ValueRange{r});
-    Value mSafeV = splat(b, mSafe, L);
-    Value sum;
-    // Masked scores give exactly -0.0: the vectorised exp returns tiny
-    // subnormal values far below its range, which would make every P·V FMA
-    // of a partially masked tile take a slow microcode path; the sign marks
-    // the entry for P·V to skip (exp never returns -0.0).
-    Value ninfV = splat(b, f32(b, -INFINITY), L);
-    Value negZeroV = splat(b, f32(b, -0.0), L);
-    for (int64_t j = 0; j < nv; ++j) {
-      Value sj = vector::LoadOp::create(b, vec(et, L), sBuf,
-                                        ValueRange{r, idx(b, j * L)});
-      Value e = math::ExpOp::create(b, arith::SubFOp::create(b, sj, mSafeV));
-      Value masked =
-          arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, sj, ninfV);
-      Value pj = arith::SelectOp::create(b, masked, negZeroV, e);
-      vector::StoreOp::create(b, pj, sBuf, ValueRange{r, idx(b, j * L)});
-      sum = sum ? arith::AddFOp::create(b, sum, pj).getResult() : pj;
-    }
-    Value tileSum =
-        reduceTree(b, sum, [](ImplicitLocOpBuilder &b, Value x, Value y) {
-          return arith::AddFOp::create(b, x, y);
-        });
-    Value lOld = memref::LoadOp::create(b, lBuf, ValueRange{g, r});
-    Value lNew = arith::AddFOp::create(b, arith::MulFOp::create(b, lOld, alpha),
-                                       tileSum);
-    memref::StoreOp::create(b, lNew, lBuf, ValueRange{g, r});
-    Value alphaV = splat(b, alpha, L);
-    forEachVector(b, L, p.dvp, [&](ImplicitLocOpBuilder &b, Value e) {
-      SmallVector<Value> at = {g, r, e};
-      Value acc = vector::LoadOp::create(b, vec(et, L), accBuf, at);
-      vector::StoreOp::create(b, arith::MulFOp::create(b, acc, alphaV), accBuf, at);
-    });
-  });
-}
-
-/// acc[g, r, :] += Σ_j P[r, j] · V[b, kvh, k0 + j, :], with kRows rows and
-/// the target-derived number of Dv vectors held in registers
-/// (outerProductBlock). With `skipMasked`, entries whose P is the masked marker
-/// (-0.0) leave the accumulator untouched, so a NaN or Inf in a masked key's V
-/// row cannot turn 0 · V into NaN.
-void AttentionLowering::accumulate(ImplicitLocOpBuilder &b, TaskArgs &a,
-                                   Value g, Value kvh, Value k0, Value sBuf,
-                                   Value accBuf, bool skipMasked) {
-  const Plan &p = plan;
-  Type et = b.getF32Type();
-  int64_t chunk = p.pvVectors;
-  forLoop(
-      b, idx(b, 0), idx(b, p.tq), kRows,
-      [&](ImplicitLocOpBuilder &b, Value rb) {
-        forLoop(
-            b, idx(b, 0), idx(b, p.dvp), chunk * L,
-            [&](ImplicitLocOpBuilder &b, Value e0) {
-              SmallVector<Value> init;
-              SmallVector<SmallVector<Value>> at;
-              for (int64_t r = 0; r < kRows; ++r) {
-                for (int64_t c = 0; c < chunk; ++c) {
-                  at.push_back({g, arith::AddIOp::create(b, rb, idx(b, r)),
-                                arith::AddIOp::create(b, e0, idx(b, c * L))});
-                  init.push_back(
-                      vector::LoadOp::create(b, vec(et, L), accBuf, at.back()));
-                }
-              }
-              // With `skipMasked`, entries whose P is the masked marker
-              // (-0.0) leave the accumulators untouched.
-              auto isMasked = [&](ImplicitLocOpBuilder &ib, Value pr) -> Value {
-                return arith::CmpIOp::create(
-                    ib, arith::CmpIPredicate::eq,
-                    arith::BitcastOp::create(ib, ib.getI32Type(), pr),
-                    arith::ConstantOp::create(
-                        ib, ib.getI32IntegerAttr(kMaskedBits)));
-              };
-              SmallVector<Value> acc = outerProductBlock(
-                  b, p.config, p.tk, init, kRows,
-                  [&](ImplicitLocOpBuilder &ib, Value j) {
-                    Value key = arith::AddIOp::create(ib, k0, j);
-                    SmallVector<Value> vrow;
-                    for (int64_t c = 0; c < chunk; ++c)
-                      vrow.push_back(vector::LoadOp::create(
-                          ib, vec(et, L), a.v,
-                          ValueRange{
-                              a.b, kvh, key,
-                              arith::AddIOp::create(ib, e0, idx(ib, c * L))}));
-                    return vrow;
-                  },
-                  [&](ImplicitLocOpBuilder &ib, Value j, int64_t r) -> Value {
-                    return memref::LoadOp::create(
-                        ib, sBuf,
-                        ValueRange{arith::AddIOp::create(ib, rb, idx(ib, r)),
-                                   j});
-                  },
-                  skipMasked
-                      ? function_ref<Value(ImplicitLocOpBuilder &, Value)>(
-                            isMasked)
-                      : nullptr);
-              for (auto [i, res] : llvm::enumerate(acc))
-                vector::StoreOp::create(b, res, accBuf, at[i]);
-            });
-      });
-}
-
-/// out[b, h, qBase + r, :] = acc / sum, or 0 where nothing was allowed,
-/// for the first `rowsValid` rows of the tile.
+/// out[b, h, qBase + r, :] = epilogue(acc / sum), or 0 where nothing was
+/// allowed, for the first `rowsValid` rows of the tile.
 void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
                                  Value qBase, Value rowsValid, Value accBuf,
                                  Value lBuf) {
   const Plan &p = plan;
-  Type et = b.getF32Type();
+  auto i = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
   forLoop(b, idx(b, 0), idx(b, p.headsPerTask), 1, [&](ImplicitLocOpBuilder &b, Value g) {
     Value h = arith::AddIOp::create(
         b, arith::MulIOp::create(b, a.hg, idx(b, p.headsPerTask)), g);
-    forLoop(b, idx(b, 0), rowsValid, 1, [&](ImplicitLocOpBuilder &b, Value r) {
-      Value l = memref::LoadOp::create(b, lBuf, ValueRange{g, r});
-      Value isZero = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, l, f32(b, 0.0));
-      Value inv = arith::SelectOp::create(
-          b, isZero, f32(b, 0.0), arith::DivFOp::create(b, f32(b, 1.0), l));
-      Value invV = splat(b, inv, L);
-      Value row = arith::AddIOp::create(b, qBase, r);
-      auto store = [&](ImplicitLocOpBuilder &b, Value e, Value tail) {
-        Value acc =
-            vector::LoadOp::create(b, vec(et, L), accBuf, ValueRange{g, r, e});
-        Value o = arith::MulFOp::create(b, acc, invV);
-        SmallVector<Value> at = {a.b, h, row, e};
-        if (!epilogue.ops.empty())
-          o = applyEpilogue(b, a, o, at, tail);
-        if (tail)
-          vector::MaskedStoreOp::create(b, a.out, at, tail, o);
-        else
-          vector::StoreOp::create(b, o, a.out, at);
-      };
-      int64_t dvFull = p.dv / L * L;
-      forEachVector(b, L, dvFull, [&](ImplicitLocOpBuilder &b, Value e) {
-        store(b, e, Value());
-      });
-      if (dvFull < p.dv)
-        store(b, idx(b, dvFull),
-              vector::ConstantMaskOp::create(
-                  b, VectorType::get({L}, b.getI1Type()),
-                  ArrayRef<int64_t>{p.dv - dvFull}));
-    });
+    SmallVector<OpFoldResult> at = {a.b, h, qBase, i(0)};
+    SmallVector<OpFoldResult> size = {rowsValid, i(p.dv)};
+    Value outTile = tileView(b, a.out, at, size);
+    SmallVector<Value> inputs;
+    for (Value e : a.epilogue)
+      inputs.push_back(tileView(b, e, at, size));
+    Value accTile = tileView(b, accBuf, {g, i(0), i(0)}, {i(p.tq), i(p.dvp)});
+    Value lRow = tileView(b, lBuf, {g, i(0)}, {i(p.tq)});
+    auto norm = TileNormalizeOp::create(b, accTile, lRow, outTile, inputs);
+    if (!epilogue.ops.empty())
+      buildEpilogue(norm.getEpilogue());
   });
 }
 
@@ -1010,14 +724,7 @@ void AttentionLowering::finalize(ImplicitLocOpBuilder &b, TaskArgs &a,
 // Planning
 //===----------------------------------------------------------------------===//
 
-/// Options that override the target-derived register blocks (0: derived).
-struct BlockOverride {
-  int64_t rows = 0, scoreVectors = 0, pvVectors = 0;
-};
-
-FailureOr<Plan> makePlan(AttentionOp op, const KernelConfig &config,
-                         int64_t tileQ, int64_t tileK,
-                         const BlockOverride &override) {
+FailureOr<Plan> makePlan(AttentionOp op, int64_t tileQ, int64_t tileK) {
   auto shape = [](Value v) { return cast<RankedTensorType>(v.getType()).getShape(); };
   for (Value v : op->getOperands())
     if (auto t = dyn_cast<RankedTensorType>(v.getType()); t && !t.hasStaticShape())
@@ -1036,8 +743,6 @@ FailureOr<Plan> makePlan(AttentionOp op, const KernelConfig &config,
                      << dim << " exceeds the supported maximum of 2^40",
                  failure();
   Plan p;
-  p.config = config;
-  const int64_t L = p.lanes = config.lanes();
   ArrayRef<int64_t> q = shape(op.getQuery()), k = shape(op.getKey()),
                     v = shape(op.getValue());
   p.b = q[0];
@@ -1067,57 +772,22 @@ FailureOr<Plan> makePlan(AttentionOp op, const KernelConfig &config,
     // blocks of BK keys by kSub tiles of tk keys (tk divides BK, which the
     // verifier made a multiple of 16).
     int64_t bk = (*bs)[1];
-    p.tk = std::min(kMaxTileK, roundUp(std::min(bk, p.sk), L));
+    p.tk = std::min(kMaxTileK, roundUp(std::min(bk, p.sk), kTileLanes));
     while (bk % p.tk != 0)
-      p.tk -= L;
+      p.tk -= kTileLanes;
     p.kSub = bk / p.tk;
     p.nkb = ceilDiv(p.sk, bk);
-  } else {
-    // Small problems get small tiles (decode: one query row).
-    p.tk = std::min({tileK, roundUp(p.sk, L), kMaxTileK});
-    p.kSub = 1;
-  }
-  // Register blocks from the target: rows × key vectors for Q·Kᵀ (the
-  // vectors divide the key tile), then the Dv vectors for P·V with the
-  // same rows and one register kept for the masked-entry test.
-  if (override.scoreVectors && (p.tk / L) % override.scoreVectors != 0)
-    return op.emitOpError("cannot be lowered: block-vectors ")
-               << override.scoreVectors << " does not divide the " << p.tk / L
-               << " vectors of a key tile",
-           failure();
-  if (override.pvVectors && (roundUp(p.dv, L) / L) % override.pvVectors != 0)
-    return op.emitOpError("cannot be lowered: pv-vectors ")
-               << override.pvVectors << " does not divide the "
-               << roundUp(p.dv, L) / L << " vectors of a value row",
-           failure();
-  BlockLimits scores;
-  scores.divides = p.tk / L;
-  scores.maxRows = std::clamp<int64_t>(p.sq, 1, 8);
-  // Query tiles as long as key tiles: a causal diagonal then crosses one
-  // key tile per query tile, not two.
-  int64_t qTile = hasBlockIndex ? (*bs)[0] : tileQ;
-  scores.rowsDivide = qTile <= kMaxTileQ ? qTile : 0;
-  scores.rows = override.rows;
-  scores.vectors = override.scoreVectors;
-  RegisterBlock sb = chooseRegisterBlock(config.registers, scores);
-  p.rows = sb.rows;
-  p.scoreVectors = sb.vectors;
-  const int64_t kRows = p.rows;
-  p.dvp = roundUp(p.dv, L);
-  BlockLimits pv;
-  pv.divides = p.dvp / L;
-  pv.rows = p.rows;
-  pv.reserved = 1;
-  pv.vectors = override.pvVectors;
-  p.pvVectors = chooseRegisterBlock(config.registers, pv).vectors;
-  if (hasBlockIndex) {
     p.qBlock = (*bs)[0];
     p.nqb = ceilDiv(p.sq, p.qBlock);
-    p.tq = roundUp(std::min(p.qBlock, p.sq), kRows);
+    p.tq = rowTile(std::min(p.qBlock, p.sq));
   } else {
-    p.tq = roundUp(std::min(tileQ, roundUp(p.sq, kRows)), kRows);
+    // Small problems get small tiles (decode: one query row).
+    p.tk = std::min({tileK, roundUp(p.sk, kTileLanes), kMaxTileK});
+    p.kSub = 1;
+    p.tq = rowTile(std::min(tileQ, p.sq));
   }
-  p.tq = std::min(p.tq, kMaxTileQ / kRows * kRows);
+  p.tq = std::min(p.tq, kMaxTileQ);
+  p.dvp = roundUp(p.dv, kTileLanes);
   p.headsPerTask = p.grp;
   if (Value bi = op.getBlockIndex(); bi && shape(bi)[1] != 1)
     p.headsPerTask = 1;
@@ -1133,8 +803,8 @@ FailureOr<Plan> makePlan(AttentionOp op, const KernelConfig &config,
     return acc && *acc <= kMaxScratchBytes;
   };
   while (!scratchFits()) {
-    if (p.tq > kRows)
-      p.tq = roundUp(p.tq / 2, kRows);
+    if (p.tq > 1)
+      p.tq = rowTile(ceilDiv(p.tq, 2));
     else if (p.headsPerTask > 1)
       p.headsPerTask = 1;
     else
@@ -1228,24 +898,16 @@ struct TesseraFlashAttentionPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    KernelConfig config = getKernelConfig(module);
-    if (tileQ <= 0 || tileK <= 0 || tileK % config.lanes() != 0) {
+    if (tileQ <= 0 || tileK <= 0 || tileK % kTileLanes != 0) {
       module.emitError() << "tessera-flash-attention: tile-q must be positive "
                             "and tile-k a positive multiple of "
-                         << config.lanes() << " (the target's f32 lanes)";
+                         << kTileLanes;
       return signalPassFailure();
     }
-    if (blockRows < 0 || blockRows > 16 || blockVectors < 0 ||
-        blockVectors > 16 || pvVectors < 0 || pvVectors > 16) {
-      module.emitError() << "tessera-flash-attention: block-rows, "
-                            "block-vectors and pv-vectors must be in [0, 16]";
-      return signalPassFailure();
-    }
-    BlockOverride override{blockRows, blockVectors, pvVectors};
     SmallVector<AttentionOp> ops;
     module.walk([&](AttentionOp op) { ops.push_back(op); });
     for (AttentionOp op : ops) {
-      FailureOr<Plan> plan = makePlan(op, config, tileQ, tileK, override);
+      FailureOr<Plan> plan = makePlan(op, tileQ, tileK);
       if (failed(plan))
         return signalPassFailure();
       if (failed(AttentionLowering(op, std::move(*plan), module).run()))

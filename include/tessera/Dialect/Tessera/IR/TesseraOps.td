@@ -498,12 +498,15 @@ def Tessera_StripAttentionOp : Tessera_Op<"strip_attention",
 }
 
 def Tessera_YieldOp : Tessera_Op<"yield",
-    [Pure, Terminator, ReturnLike, ParentOneOf<["AttentionOp", "SampleOp"]>]> {
+    [Pure, Terminator, ReturnLike,
+     ParentOneOf<["AttentionOp", "SampleOp", "TileScoreModOp",
+                  "TileNormalizeOp"]>]> {
   let summary = "yields the value of a tessera region";
   let description = [{
     Terminates `tessera.attention`'s `score_mod` region
     (`tessera.yield %score : f32`) and `tessera.sample`'s denoiser region
-    (`tessera.yield %model_output : tensor<...>`).
+    (`tessera.yield %model_output : tensor<...>`), and the regions of the
+    tile ops `tessera.tile_score_mod` and `tessera.tile_normalize`.
   }];
   let arguments = (ins AnyTypeOf<[AnyFloat, Tessera_FloatTensor]>:$value);
   let assemblyFormat = "$value attr-dict `:` type($value)";
@@ -813,5 +816,7 @@ def Tessera_SampleOp : Tessera_Op<"sample",
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
 }
+
+include "tessera/Dialect/Tessera/IR/TesseraTileOps.td"
 
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD

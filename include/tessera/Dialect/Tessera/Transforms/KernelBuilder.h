@@ -18,6 +18,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -199,6 +200,26 @@ inline Value toBuffer(ImplicitLocOpBuilder &b, Value t) {
   return bufferization::ToBufferOp::create(
       b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
       /*read_only=*/true);
+}
+
+/// The view `buf[offsets...]` of shape `sizes` over the last sizes.size()
+/// dimensions (size 1, dropped, in the leading ones), unit strides.
+inline Value tileView(ImplicitLocOpBuilder &b, Value buf,
+                      ArrayRef<OpFoldResult> offsets,
+                      ArrayRef<OpFoldResult> sizes) {
+  auto type = cast<MemRefType>(buf.getType());
+  int64_t lead = type.getRank() - static_cast<int64_t>(sizes.size());
+  SmallVector<OpFoldResult> allSizes(lead, b.getIndexAttr(1));
+  allSizes.append(sizes.begin(), sizes.end());
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  SmallVector<int64_t> shape;
+  for (OpFoldResult s : sizes) {
+    std::optional<int64_t> c = getConstantIntValue(s);
+    shape.push_back(c ? *c : ShapedType::kDynamic);
+  }
+  auto result = memref::SubViewOp::inferRankReducedResultType(
+      shape, type, offsets, allSizes, strides);
+  return memref::SubViewOp::create(b, result, buf, offsets, allSizes, strides);
 }
 
 /// `if (cond) { fn }` without results.

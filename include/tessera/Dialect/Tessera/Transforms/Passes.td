@@ -175,25 +175,37 @@ def TesseraCPUTargetPass : Pass<"tessera-cpu-target", "::mlir::ModuleOp"> {
 
 def TesseraFlashAttentionPass
     : Pass<"tessera-flash-attention", "::mlir::ModuleOp"> {
-  let summary = "Lower tessera.attention to a fused, tiled flash-style kernel";
+  let summary = "Schedule tessera.attention as a fused, tiled flash-style "
+                "kernel in the tile-level form";
   let description = [{
     Rewrites every `tessera.attention` into a parallel loop over (batch,
     group of query heads sharing a K/V head, query tile) that calls a
     private task function. The task streams key tiles through an online
-    softmax (running max and sum, rescaled accumulator) with
-    register-blocked vector FMAs for Q·Kᵀ and P·V; no Sq×Sk buffer exists.
+    softmax (running max and sum, rescaled accumulator); no Sq×Sk buffer
+    exists. This pass is the target-independent half: it writes the
+    schedule (task grid, key-tile loops, GQA grouping, mask tests, scratch)
+    and leaves the arithmetic on one tile as `tessera.tile_*` ops on views
+    of the operands and of the task's scratch:
 
-    Target: the vector width, the register blocks and the use of FMA come
-    from the module's `#tessera.cpu_target` (see `tessera-cpu-target`;
-    x86-64-v3 without one). Q·Kᵀ keeps R query rows × V key vectors of
-    accumulators; P·V the same R rows × W vectors of Dv. Each is the
-    block with the most accumulators whose accumulators, loaded vectors
-    and broadcast (plus one register for the masked-entry test of P·V) fit
-    the vector registers, V dividing the key tile and W the padded Dv, and
-    R at most 8 and at most Sq (x86-64-v3: 8 lanes, 6 × 2 and 6 × 2;
-    x86-64-v4: 16 lanes, 6 × 4 and 6 × 4 for D = Dv = 64). Query tiles are
-    a multiple of R. `block-rows`, `block-vectors` and `pv-vectors`
-    override them.
+    ```
+    per key tile the query tile visits:
+      per query head of the group (the K/V tile stays in cache):
+        tessera.tile_matmul Q, Kᵀ into S {scale}     S = scale·Q·Kᵀ
+        tessera.tile_score_mod S                      (score_mod region)
+        tessera.tile_add_mask M into S                (explicit mask)
+        tessera.tile_mask S {mask, num_keys}          (partial tiles only)
+        tessera.tile_online_softmax S, max, sum, acc
+        tessera.tile_matmul S, V into acc {accumulate[, skip_masked]}
+    tessera.tile_normalize acc, sum into out (fused epilogue region)
+    ```
+
+    A target lowers the tile ops (`tessera-lower-tiles` for the CPU); the
+    schedule is the same for every target.
+
+    Tiles: `tile-q` query rows (fewer for a shorter sequence, else rounded
+    up to a multiple of 8) by `tile-k` keys (a multiple of 16, the widest
+    vector of any target; fewer for a shorter sequence); Dv is padded to
+    a multiple of 16.
 
     Tile skipping: with a mask attribute and no run-time `q_offset`, each
     (query tile, key tile) pair is classified at compile time through the
@@ -207,9 +219,9 @@ def TesseraFlashAttentionPass
 
     Masked keys contribute exactly nothing: their probability is stored as
     -0.0 and, in tiles that may hold masked keys (partial tiles; every tile
-    under an explicit mask or a `score_mod`), P·V skips such entries, so
-    NaN/Inf in a masked key or value never reaches the output. Full tiles
-    run the plain FMA loop.
+    under an explicit mask or a `score_mod`), P·V skips such entries
+    (`skip_masked`), so NaN/Inf in a masked key or value never reaches the
+    output. Full tiles run the plain product.
 
     Limits (compile time and memory are bounded for every input): operand
     dimensions at most 2^40, and every buffer's byte size representable in
@@ -217,15 +229,15 @@ def TesseraFlashAttentionPass
     128 keys (`tile-q` / `tile-k` above that are capped); the tile table
     is built when (query tiles × key tiles × mask size) is at most 2^22 and
     it holds at most 2^20 entries, otherwise every key tile is visited and
-    masked at run time; per-task scratch is at most 1 MiB (R query rows ×
-    Dv floats must fit, so Dv up to about 65000; a diagnostic beyond);
-    loops over Dv are unrolled only up to 8 vectors; a run-time `q_offset`
-    is clamped to [-2^61, 2^61].
+    masked at run time; per-task scratch is at most 1 MiB (query tiles
+    shrink to fit, down to one row: Dv up to about 260000; a diagnostic
+    beyond); a run-time `q_offset` is clamped to [-2^61, 2^61].
 
     Epilogue fusion: a chain of single-use elementwise consumers of the
     result (e.g. a sigmoid gate, a residual add), whose other operands are
-    splat constants or tensors of the result's type, is applied to each
-    output vector before it is stored.
+    splat constants or tensors of the result's type, becomes the
+    `tile_normalize` epilogue region, applied to each output element
+    before it is stored.
 
     Inputs are copied into padded contiguous layouts first (K transposed
     into [B, Hkv, tiles, D, Tk] blocks), which costs O(S·D) memory.
@@ -234,26 +246,55 @@ def TesseraFlashAttentionPass
   }];
   let options = [
     Option<"tileQ", "tile-q", "int64_t", /*default=*/"64",
-           "Query rows per tile (rounded up to a multiple of the register "
-           "block's rows; at most 512 are used)">,
+           "Query rows per tile (rounded up to a multiple of 8; at most 512 "
+           "are used)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"64",
-           "Keys per tile (a multiple of the target's f32 lanes; at most "
-           "128 are used)">,
-    Option<"blockRows", "block-rows", "int64_t", /*default=*/"0",
-           "Query rows of the register blocks (0: from the target; at most "
-           "16)">,
-    Option<"blockVectors", "block-vectors", "int64_t", /*default=*/"0",
-           "Key vectors of the Q·Kᵀ register block (0: from the target; "
-           "must divide the key tile's vectors)">,
-    Option<"pvVectors", "pv-vectors", "int64_t", /*default=*/"0",
-           "Dv vectors of the P·V register block (0: from the target; must "
-           "divide the padded Dv's vectors)">
+           "Keys per tile (a multiple of 16; at most 128 are used)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def TesseraLowerTilesPass
+    : Pass<"tessera-lower-tiles", "::mlir::ModuleOp"> {
+  let summary = "Lower the tile-level form to vector code for the CPU";
+  let description = [{
+    Turns every `tessera.tile_*` op into scf/vector code for the module's
+    `#tessera.cpu_target` (see `tessera-cpu-target`; x86-64-v3 without
+    one); the loops around them are left as they are.
+
+    `tessera.tile_matmul` becomes an outer-product register block: R rows
+    of A broadcast against V vectors of a row of B, R × V accumulators
+    held in vector registers for the whole reduction. The block is the one
+    with the most accumulators whose accumulators, loaded vectors and
+    broadcast (plus one register for the masked-entry test of
+    `skip_masked`) fit the target's vector registers, V dividing B's
+    vectors and R dividing A's rows, R at most 8; ties go to fewer loads
+    per FMA (x86-64-v3: 8 lanes, 16 registers, 2 × 4 for 64 × 64 tiles;
+    x86-64-v4: 16 lanes, 32 registers, 4 × 4). `block-rows` and `block-vectors`
+    override the choice for every product (for experiments; a block too
+    large for the register file spills).
+
+    The other tile ops become per-row vector loops; the online softmax
+    makes two passes per row (maxima, then exponentials) so that no row's
+    scores stay live across the exp polynomial. Columns of every tile
+    except `tile_normalize`'s output must be whole vectors of the target.
+  }];
+  let options = [
+    Option<"blockRows", "block-rows", "int64_t", /*default=*/"0",
+           "Rows of every register block (0: from the target; at most 16)">,
+    Option<"blockVectors", "block-vectors", "int64_t", /*default=*/"0",
+           "Vectors of every register block (0: from the target; at most "
+           "16)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
 }
