@@ -105,8 +105,8 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
   // and may reuse the buffer in place in between. CSE runs in the
   // decompose phase and after bufferization instead.
   pm.addPass(createTesseraFlashAttentionPass());
-  pm.addPass(createTesseraLowerTilesPass());
   pm.addPass(createTesseraTileLinearPass());
+  pm.addPass(createTesseraLowerTilesPass());
   pm.addPass(createTesseraLowerMoEPass());
   pm.addPass(createConvertTesseraToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());

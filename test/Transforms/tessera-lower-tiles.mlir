@@ -4,18 +4,24 @@
 // RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-lower-tiles --canonicalize | FileCheck %s --check-prefixes=CHECK,CHECK-V4
 // RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v4 --tessera-lower-tiles="block-rows=8 block-vectors=1" --canonicalize | FileCheck %s --check-prefix=CHECK-OVERRIDE
 
-// 64×64×64 products. x86-64-v3 (8 lanes, 16 registers): 2 rows × 4
-// vectors = 8 accumulators (with the 4 loads and a broadcast, 13
-// registers). x86-64-v4 (16 lanes, 32 registers): 4 × 4 = 16. The scale
-// multiplies the finished sums; skip_masked keeps an accumulator where A's
-// entry is -0.0 (bit pattern 0x80000000 = -2147483648).
+// 64×64×64 products. x86-64-v3 (8 lanes, 16 registers): 6 rows × 2
+// vectors = 12 accumulators (with the 2 loads and a broadcast, 15
+// registers), the last 64 mod 6 = 4 rows one smaller block. x86-64-v4 (16
+// lanes, 32 registers): 6 × 4 = 24. The scale multiplies the finished
+// sums; skip_masked keeps an accumulator where A's entry is -0.0 (bit
+// pattern 0x80000000 = -2147483648).
 // CHECK-LABEL: func.func @products
-// CHECK-V3: scf.for %{{.*}} = %c0 to %c64 step %c2
-// CHECK-V3: scf.for %{{.*}} = %c0 to %c64 step %c32
+// CHECK-V3: scf.for %{{.*}} = %c0 to %c60 step %c6
+// CHECK-V3: scf.for %{{.*}} = %c0 to %c64 step %c16
+// CHECK-V3: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK-V3-COUNT-12: vector.fma {{.*}} : vector<8xf32>
+// CHECK-V3-NEXT: scf.yield
 // CHECK-V3: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // CHECK-V3-COUNT-8: vector.fma {{.*}} : vector<8xf32>
 // CHECK-V3-NEXT: scf.yield
-// CHECK-V4: scf.for %{{.*}} = %c0 to %c64 step %c4
+// CHECK-V4: scf.for %{{.*}} = %c0 to %c60 step %c6
+// CHECK-V4-COUNT-24: vector.fma {{.*}} : vector<16xf32>
+// CHECK-V4-NEXT: scf.yield
 // CHECK-V4-COUNT-16: vector.fma {{.*}} : vector<16xf32>
 // CHECK-V4-NEXT: scf.yield
 // CHECK: arith.mulf
@@ -59,5 +65,17 @@ func.func @softmax(%s: memref<16x32xf32>, %max: memref<16xf32>, %sum: memref<16x
     %t = math.tanh %x : f32
     tessera.yield %t : f32
   }
+  return
+}
+
+// -----
+
+// A bias row is added to the finished sums.
+// CHECK-LABEL: func.func @bias
+// CHECK: scf.yield
+// CHECK: %[[B:.*]] = vector.load %arg3
+// CHECK: arith.addf %{{.*}}, %[[B]]
+func.func @bias(%x: memref<8x32xf32>, %w: memref<32x16xf32>, %y: memref<8x16xf32>, %b: memref<16xf32>) {
+  tessera.tile_matmul %x, %w into %y bias(%b : memref<16xf32>) : memref<8x32xf32>, memref<32x16xf32>, memref<8x16xf32>
   return
 }

@@ -122,3 +122,11 @@ func.func @normalize_input_shape(%acc: memref<8x16xf32>, %l: memref<8xf32>, %out
   }
   return
 }
+
+// -----
+
+func.func @matmul_bias(%a: memref<8x16xf32>, %b: memref<16x16xf32>, %c: memref<8x16xf32>, %bias: memref<8xf32>) {
+  // expected-error @+1 {{'tessera.tile_matmul' op expects bias of shape [16], got [8]}}
+  tessera.tile_matmul %a, %b into %c bias(%bias : memref<8xf32>) : memref<8x16xf32>, memref<16x16xf32>, memref<8x16xf32>
+  return
+}

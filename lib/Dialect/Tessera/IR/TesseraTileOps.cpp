@@ -38,6 +38,9 @@ LogicalResult TileMatmulOp::verify() {
   if (failed(verifyShape(*this, "B", getB(), {a[1], b[1]})) ||
       failed(verifyShape(*this, "C", getC(), {a[0], b[1]})))
     return failure();
+  if (Value bias = getBias())
+    if (failed(verifyShape(*this, "bias", bias, {b[1]})))
+      return failure();
   return success();
 }
 

@@ -640,7 +640,8 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
     Value mRow = tileView(b, mBuf, {g, i(0)}, {i(p.tq)});
     Value lRow = tileView(b, lBuf, {g, i(0)}, {i(p.tq)});
 
-    TileMatmulOp::create(b, qTile, kTile, sBuf, /*accumulate=*/false,
+    TileMatmulOp::create(b, qTile, kTile, sBuf, /*bias=*/Value(),
+                         /*accumulate=*/false,
                          /*skip_masked=*/false,
                          b.getF32FloatAttr(op.getEffectiveScale()));
     if (!op.getScoreMod().empty()) {
@@ -664,8 +665,8 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
                                      : IntegerAttr());
     };
     auto accumulate = [&](ImplicitLocOpBuilder &b, bool skipMasked) {
-      TileMatmulOp::create(b, sBuf, vTile, accTile, /*accumulate=*/true,
-                           skipMasked, FloatAttr());
+      TileMatmulOp::create(b, sBuf, vTile, accTile, /*bias=*/Value(),
+                           /*accumulate=*/true, skipMasked, FloatAttr());
     };
     // Only partial tiles pay for the predicate, and for skipping masked
     // keys in P·V.

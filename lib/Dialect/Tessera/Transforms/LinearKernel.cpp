@@ -1,21 +1,23 @@
-//===- LinearKernel.cpp - Register-blocked linear layers --------*- C++ -*-===//
+//===- LinearKernel.cpp - Tiled linear layers -------------------*- C++ -*-===//
 //
 // Part of the Tessera project.
 //
 //===----------------------------------------------------------------------===//
 //
-// Lowers tessera.linear (y = x·Wᵀ + b) to a tiled, register-blocked kernel:
+// Schedules tessera.linear (y = x·Wᵀ + b) in the tile-level form:
 //
 //   W is transposed once into column tiles [N/C, K, C] (contiguous, unit
-//   stride along the output columns), C = V vectors;
+//   stride along the output columns);
 //   scf.parallel (row tile, column tile)             -> OpenMP
-//     for R-row blocks:  R × V vector accumulators, initialised with the
-//       bias, for k: V loads of Wᵀ, R broadcasts of x, R·V FMAs; stored
-//       with a masked tail when N is not a multiple of the vector width.
+//     for each chunk of K:
+//       tessera.tile_matmul x[rows, chunk], Wᵀ[chunk, cols] into y[rows, cols]
+//         (bias on the first chunk, accumulate on the others)
 //
-// The vector width, R and V come from the target (getKernelConfig): the
-// largest block whose accumulators, loads and broadcast fit the vector
-// registers, so the k loop never spills.
+// The tile shapes do not depend on the target (C a multiple of 16, row
+// tiles of 64, K chunks of `tile-k` so that a chunk of Wᵀ stays in cache
+// across the row blocks); tessera-lower-tiles makes each product a
+// register-blocked microkernel for the module's CPU. y is computed padded
+// to whole tiles and sliced.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,11 +39,13 @@ using namespace mlir::tessera::kernel;
 
 namespace {
 
-/// Rows per parallel task (rounded up to a multiple of the block's rows).
+/// Rows and columns per parallel task (fewer for a smaller layer); the
+/// columns are a multiple of 16, the widest vector of any target.
 constexpr int64_t kTileRows = 64;
+constexpr int64_t kTileCols = 64;
+constexpr int64_t kTileLanes = 16;
 
-LogicalResult lowerLinear(LinearOp op, const KernelConfig &config,
-                          RegisterBlock block) {
+LogicalResult lowerLinear(LinearOp op, int64_t tileK) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   auto outType = cast<RankedTensorType>(op.getResult().getType());
@@ -52,11 +56,11 @@ LogicalResult lowerLinear(LinearOp op, const KernelConfig &config,
   int64_t m = xType.getNumElements() / std::max<int64_t>(k, 1);
   if (k == 0 || n == 0 || m == 0)
     return success();
-  const int64_t lanes = config.lanes(), kRowBlock = block.rows,
-                nvec = block.vectors, kColTile = nvec * lanes;
-  int64_t tm = roundUp(std::min<int64_t>(kTileRows, m), kRowBlock);
-  int64_t mp = roundUp(m, tm), np = roundUp(n, kColTile);
-  int64_t nt = np / kColTile;
+  int64_t tm = std::min(kTileRows, m < 8 ? m : roundUp(m, 8));
+  int64_t tn = std::min(kTileCols, roundUp(n, kTileLanes));
+  int64_t kc = std::min(tileK, k);
+  int64_t mp = roundUp(m, tm), np = roundUp(n, tn);
+  int64_t nt = np / tn;
 
   ImplicitLocOpBuilder b(op.getLoc(), op);
   Type et = b.getF32Type();
@@ -72,104 +76,65 @@ LogicalResult lowerLinear(LinearOp op, const KernelConfig &config,
   else if (xType.getRank() > 2)
     x = tensor::CollapseShapeOp::create(b, x, rows);
   x = padded(b, x, {mp, k});
-  // Wᵀ in column tiles [NT, K, 64].
+  // Wᵀ in column tiles [NT, K, C].
   Value w = padded(b, op.getWeight(), {np, k});
   Value wTiles = tensor::ExpandShapeOp::create(
-      b, RankedTensorType::get({nt, kColTile, k}, et), w,
+      b, RankedTensorType::get({nt, tn, k}, et), w,
       SmallVector<ReassociationIndices>{{0, 1}, {2}});
-  Value wtInit = tensor::EmptyOp::create(b, ArrayRef<int64_t>{nt, k, kColTile}, et);
+  Value wtInit = tensor::EmptyOp::create(b, ArrayRef<int64_t>{nt, k, tn}, et);
   Value wt = linalg::TransposeOp::create(b, wTiles, wtInit,
                                          ArrayRef<int64_t>{0, 2, 1})
                  .getResult()[0];
   Value bias = op.getBias() ? padded(b, op.getBias(), {np}) : Value();
 
   Value xBuf = toBuffer(b, x), wtBuf = toBuffer(b, wt), biasBuf = toBuffer(b, bias);
-  auto out2Type = MemRefType::get({m, n}, et);
-  Value outBuf = memref::AllocOp::create(b, out2Type,
+  Value outBuf = memref::AllocOp::create(b, MemRefType::get({mp, np}, et),
                                          IntegerAttr::get(b.getI64Type(), 64));
 
   // One task per (row tile, column tile).
-  Value zero = idx(b, 0), one = idx(b, 1);
-  auto par = scf::ParallelOp::create(b, ValueRange{zero, zero},
-                                     ValueRange{idx(b, mp / tm), idx(b, nt)},
-                                     ValueRange{one, one});
-  {
-    ImplicitLocOpBuilder pb = ImplicitLocOpBuilder::atBlockBegin(
-        op.getLoc(), par.getBody());
-    pb.setInsertionPoint(par.getBody()->getTerminator());
-    Value mt = par.getInductionVars()[0], ct = par.getInductionVars()[1];
-    Value row0 = arith::MulIOp::create(pb, mt, idx(pb, tm));
-    Value col0 = arith::MulIOp::create(pb, ct, idx(pb, kColTile));
-    forLoop(pb, idx(pb, 0), idx(pb, tm), kRowBlock, [&](ImplicitLocOpBuilder &b, Value rb) {
-      SmallVector<Value> rowIdx;
-      for (int64_t r = 0; r < kRowBlock; ++r)
-        rowIdx.push_back(arith::AddIOp::create(
-            b, row0, arith::AddIOp::create(b, rb, idx(b, r))));
-      SmallVector<Value> init;
-      for (int64_t r = 0; r < kRowBlock; ++r)
-        for (int64_t j = 0; j < nvec; ++j)
-          init.push_back(
-              biasBuf ? vector::LoadOp::create(b, vec(et, lanes), biasBuf,
-                                               ValueRange{arith::AddIOp::create(
-                                                   b, col0, idx(b, j * lanes))})
-                            .getResult()
-                      : splat(b, f32(b, 0.0), lanes));
-      SmallVector<Value> acc = outerProductBlock(
-          b, config, k, init, kRowBlock,
-          [&](ImplicitLocOpBuilder &ib, Value kk) {
-            SmallVector<Value> wv;
-            for (int64_t j = 0; j < nvec; ++j)
-              wv.push_back(vector::LoadOp::create(
-                  ib, vec(et, lanes), wtBuf,
-                  ValueRange{ct, kk, idx(ib, j * lanes)}));
-            return wv;
-          },
-          [&](ImplicitLocOpBuilder &ib, Value kk, int64_t r) -> Value {
-            return memref::LoadOp::create(ib, xBuf, ValueRange{rowIdx[r], kk});
-          });
-      // Store the rows that exist; the last column vector may be partial.
-      for (int64_t r = 0; r < kRowBlock; ++r) {
-        Value inRange = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                              rowIdx[r], idx(b, m));
-        auto ifOp = scf::IfOp::create(b, inRange, /*withElse=*/false);
-        ImplicitLocOpBuilder ib = ImplicitLocOpBuilder::atBlockBegin(
-            b.getLoc(), ifOp.thenBlock());
-        ib.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-        for (int64_t j = 0; j < nvec; ++j) {
-          Value col = arith::AddIOp::create(ib, col0, idx(ib, j * lanes));
-          Value left = arith::SubIOp::create(ib, idx(ib, n), col);
-          Value full = arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
-                                             left, idx(ib, lanes));
-          Value v = acc[r * nvec + j];
-          SmallVector<Value> at = {rowIdx[r], col};
-          if (n % lanes == 0) {
-            // Whole vectors; only tiles past N are skipped.
-            auto store = scf::IfOp::create(ib, full, /*withElse=*/false);
-            OpBuilder sb = OpBuilder::atBlockBegin(store.thenBlock());
-            sb.setInsertionPoint(store.thenBlock()->getTerminator());
-            vector::StoreOp::create(sb, ib.getLoc(), v, outBuf, at);
-            continue;
-          }
-          // Masked store of the first min(left, lanes) lanes (none if
-          // left <= 0).
-          Value count = arith::MaxSIOp::create(
-              ib, idx(ib, 0), arith::MinSIOp::create(ib, left, idx(ib, lanes)));
-          Value mask = vector::CreateMaskOp::create(
-              ib, VectorType::get({lanes}, ib.getI1Type()), ValueRange{count});
-          vector::MaskedStoreOp::create(ib, outBuf, at, mask, v);
-        }
-      }
-    });
-  }
-  Value out2 = bufferization::ToTensorOp::create(
-      b, RankedTensorType::get({m, n}, et), outBuf, /*restrict=*/true,
+  parallelFor(
+      b, {idx(b, mp / tm), idx(b, nt)},
+      [&](ImplicitLocOpBuilder &b, ValueRange ivs) {
+        auto i = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+        Value row0 = arith::MulIOp::create(b, ivs[0], idx(b, tm));
+        Value col0 = arith::MulIOp::create(b, ivs[1], idx(b, tn));
+        Value yTile = tileView(b, outBuf, {row0, col0}, {i(tm), i(tn)});
+        Value biasRow =
+            biasBuf ? tileView(b, biasBuf, {col0}, {i(tn)}) : Value();
+        // y += x[:, k0 : k0 + size] · Wᵀ[k0 : k0 + size, :]; the first chunk
+        // starts from the bias instead.
+        auto chunk = [&](ImplicitLocOpBuilder &b, Value k0, int64_t size,
+                         bool first) {
+          Value xTile = tileView(b, xBuf, {row0, k0}, {i(tm), i(size)});
+          Value wTile =
+              tileView(b, wtBuf, {ivs[1], k0, i(0)}, {i(size), i(tn)});
+          TileMatmulOp::create(b, xTile, wTile, yTile,
+                               first ? biasRow : Value(), /*accumulate=*/!first,
+                               /*skip_masked=*/false, FloatAttr());
+        };
+        int64_t full = k / kc;
+        chunk(b, idx(b, 0), kc, /*first=*/true);
+        if (full > 1)
+          forLoop(b, idx(b, kc), idx(b, full * kc), kc,
+                  [&](ImplicitLocOpBuilder &b, Value k0) {
+                    chunk(b, k0, kc, /*first=*/false);
+                  });
+        if (full * kc < k)
+          chunk(b, idx(b, full * kc), k - full * kc, /*first=*/false);
+      });
+  Value result = bufferization::ToTensorOp::create(
+      b, RankedTensorType::get({mp, np}, et), outBuf, /*restrict=*/true,
       /*writable=*/true);
-  Value result = out2;
+  if (mp != m || np != n)
+    result = tensor::ExtractSliceOp::create(
+        b, RankedTensorType::get({m, n}, et), result, ValueRange{},
+        ValueRange{}, ValueRange{}, ArrayRef<int64_t>{0, 0},
+        ArrayRef<int64_t>{m, n}, ArrayRef<int64_t>{1, 1});
   if (outType.getRank() == 1)
-    result = tensor::CollapseShapeOp::create(b, outType, out2,
-                                             SmallVector<ReassociationIndices>{{0, 1}});
+    result = tensor::CollapseShapeOp::create(
+        b, outType, result, SmallVector<ReassociationIndices>{{0, 1}});
   else if (outType.getRank() > 2)
-    result = tensor::ExpandShapeOp::create(b, outType, out2, rows);
+    result = tensor::ExpandShapeOp::create(b, outType, result, rows);
   op.getResult().replaceAllUsesWith(result);
   op.erase();
   return success();
@@ -180,30 +145,16 @@ struct TesseraTileLinearPass
   using Base::Base;
 
   void runOnOperation() override {
-    KernelConfig config = getKernelConfig(getOperation());
-    if (blockRows < 0 || blockRows > 16 || blockVectors < 0 ||
-        blockVectors > 8) {
-      getOperation().emitError() << "tessera-tile-linear: block-rows must be "
-                                    "in [0, 16] and block-vectors in [0, 8]";
+    if (tileK <= 0) {
+      getOperation().emitError()
+          << "tessera-tile-linear: tile-k must be positive";
       return signalPassFailure();
     }
     SmallVector<LinearOp> ops;
     getOperation()->walk([&](LinearOp op) { ops.push_back(op); });
-    for (LinearOp op : ops) {
-      BlockLimits limits;
-      limits.maxVectors = 4;
-      limits.vectors = blockVectors;
-      // A row block past the rows computes padding only.
-      int64_t k = cast<ShapedType>(op.getInput().getType()).getShape().back();
-      int64_t m =
-          k > 0 ? cast<ShapedType>(op.getInput().getType()).getNumElements() / k
-                : 1;
-      limits.maxRows = std::clamp<int64_t>(m, 1, 8);
-      limits.rows = blockRows;
-      RegisterBlock block = chooseRegisterBlock(config.registers, limits);
-      if (failed(lowerLinear(op, config, block)))
+    for (LinearOp op : ops)
+      if (failed(lowerLinear(op, tileK)))
         return signalPassFailure();
-    }
   }
 };
 

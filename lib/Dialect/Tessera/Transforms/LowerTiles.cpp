@@ -158,15 +158,12 @@ LogicalResult TileLowering::lowerMatmul(TileMatmulOp op) {
     return op.emitOpError("cannot be lowered: block-vectors ")
            << vectorsOverride << " does not divide the " << n / L
            << " vectors of a row";
-  if (rowsOverride && m % rowsOverride != 0)
-    return op.emitOpError("cannot be lowered: block-rows ")
-           << rowsOverride << " does not divide the " << m << " rows";
   bool skipMasked = op.getSkipMasked();
   BlockLimits limits;
   limits.divides = n / L;
-  limits.maxRows = 8;
-  limits.rowsDivide = m;
-  limits.rows = rowsOverride;
+  // Rows need not divide M: the last M mod R rows are one smaller block.
+  limits.maxRows = std::clamp<int64_t>(m, 1, 8);
+  limits.rows = rowsOverride ? std::min(rowsOverride, m) : 0;
   limits.vectors = vectorsOverride;
   // One register for the masked-entry test.
   limits.reserved = skipMasked ? 1 : 0;
@@ -187,14 +184,14 @@ LogicalResult TileLowering::lowerMatmul(TileMatmulOp op) {
         arith::BitcastOp::create(ib, ib.getI32Type(), x),
         arith::ConstantOp::create(ib, ib.getI32IntegerAttr(kMaskedBits)));
   };
-  forLoop(
-      b, idx(b, 0), idx(b, m), rows, [&](ImplicitLocOpBuilder &b, Value rb) {
-        forLoop(
-            b, idx(b, 0), idx(b, n), vectors * L,
+  Value bias = op.getBias();
+  // One register block of `nr` rows from row rb, for every V vectors.
+  auto emitBlock = [&](ImplicitLocOpBuilder &b, Value rb, int64_t nr) {
+    forLoop(b, idx(b, 0), idx(b, n), vectors * L,
             [&](ImplicitLocOpBuilder &b, Value j0) {
               SmallVector<SmallVector<Value>> at;
               SmallVector<Value> init;
-              for (int64_t r = 0; r < rows; ++r) {
+              for (int64_t r = 0; r < nr; ++r) {
                 for (int64_t v = 0; v < vectors; ++v) {
                   at.push_back({arith::AddIOp::create(b, rb, idx(b, r)),
                                 arith::AddIOp::create(b, j0, idx(b, v * L))});
@@ -205,7 +202,7 @@ LogicalResult TileLowering::lowerMatmul(TileMatmulOp op) {
                 }
               }
               SmallVector<Value> acc = outerProductBlock(
-                  b, config, k, init, rows,
+                  b, config, k, init, nr,
                   [&](ImplicitLocOpBuilder &ib, Value kk) {
                     SmallVector<Value> row;
                     for (int64_t v = 0; v < vectors; ++v)
@@ -232,10 +229,20 @@ LogicalResult TileLowering::lowerMatmul(TileMatmulOp op) {
                 if (op.getAccumulate() && !loadC)
                   x = arith::AddFOp::create(
                       b, vector::LoadOp::create(b, vec(et, L), c, at[i]), x);
+                if (bias)
+                  x = arith::AddFOp::create(
+                      b, x,
+                      vector::LoadOp::create(b, vec(et, L), bias,
+                                             ValueRange{at[i][1]}));
                 vector::StoreOp::create(b, x, c, at[i]);
               }
             });
-      });
+  };
+  int64_t full = m / rows * rows;
+  forLoop(b, idx(b, 0), idx(b, full), rows,
+          [&](ImplicitLocOpBuilder &b, Value rb) { emitBlock(b, rb, rows); });
+  if (full < m)
+    emitBlock(b, idx(b, full), m - full);
   op.erase();
   return success();
 }

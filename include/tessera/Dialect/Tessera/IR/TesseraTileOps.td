@@ -22,17 +22,19 @@ def Tessera_Tile : MemRefRankOf<[F32], [2]>;
 def Tessera_TileRow : MemRefRankOf<[F32], [1]>;
 
 def Tessera_TileMatmulOp : Tessera_Op<"tile_matmul"> {
-  let summary = "a tile product: C = [C +] scale · A·B";
+  let summary = "a tile product: C = [C +] scale · A·B [+ bias]";
   let description = [{
-    `c[i, j] = (accumulate ? c[i, j] : 0) + scale · Σ_k a[i, k] · b[k, j]`
-    for A [M, K], B [K, N], C [M, N], all f32 and of static shape. `scale`
-    defaults to 1. With `skip_masked`, a term whose `a[i, k]` has the bit
-    pattern of -0.0 (the probability of a masked key, see
-    `tessera.tile_online_softmax`) is left out, so that a NaN or infinity
-    in the matching row of B cannot reach C.
+    `c[i, j] = (accumulate ? c[i, j] : 0) + scale · Σ_k a[i, k] · b[k, j]
+    + bias[j]` for A [M, K], B [K, N], C [M, N] and the optional `bias`
+    [N], all f32 and of static shape. `scale` defaults to 1. With
+    `skip_masked`, a term whose `a[i, k]` has the bit pattern of -0.0 (the
+    probability of a masked key, see `tessera.tile_online_softmax`) is
+    left out, so that a NaN or infinity in the matching row of B cannot
+    reach C.
 
-    This is the one product every tile schedule uses (Q·Kᵀ with K stored
-    transposed per tile, P·V); each target lowers it to its own
+    This is the one product every tile schedule uses (attention's Q·Kᵀ
+    with K stored transposed per tile and P·V; linear layers' x·Wᵀ with W
+    stored transposed per column tile); each target lowers it to its own
     microkernel (on CPU: an outer-product register block sized from the
     vector registers).
 
@@ -46,10 +48,12 @@ def Tessera_TileMatmulOp : Tessera_Op<"tile_matmul"> {
   let arguments = (ins Arg<Tessera_Tile, "", [MemRead]>:$a,
                        Arg<Tessera_Tile, "", [MemRead]>:$b,
                        Arg<Tessera_Tile, "", [MemRead, MemWrite]>:$c,
+                       Arg<Optional<Tessera_TileRow>, "", [MemRead]>:$bias,
                        UnitAttr:$accumulate, UnitAttr:$skip_masked,
                        OptionalAttr<F32Attr>:$scale);
   let assemblyFormat = [{
-    $a `,` $b `into` $c attr-dict `:` type($a) `,` type($b) `,` type($c)
+    $a `,` $b `into` $c (`bias` `(` $bias^ `:` type($bias) `)`)? attr-dict
+    `:` type($a) `,` type($b) `,` type($c)
   }];
   let hasVerifier = 1;
 }

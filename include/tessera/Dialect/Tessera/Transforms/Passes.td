@@ -274,9 +274,9 @@ def TesseraLowerTilesPass
     with the most accumulators whose accumulators, loaded vectors and
     broadcast (plus one register for the masked-entry test of
     `skip_masked`) fit the target's vector registers, V dividing B's
-    vectors and R dividing A's rows, R at most 8; ties go to fewer loads
-    per FMA (x86-64-v3: 8 lanes, 16 registers, 2 × 4 for 64 × 64 tiles;
-    x86-64-v4: 16 lanes, 32 registers, 4 × 4). `block-rows` and `block-vectors`
+    vectors, R at most 8 (the last M mod R rows are one smaller block);
+    ties go to fewer loads per FMA (x86-64-v3: 8 lanes, 16 registers,
+    6 × 2; x86-64-v4: 16 lanes, 32 registers, 6 × 4). `block-rows` and `block-vectors`
     override the choice for every product (for experiments; a block too
     large for the register file spills).
 
@@ -300,26 +300,24 @@ def TesseraLowerTilesPass
 }
 
 def TesseraTileLinearPass : Pass<"tessera-tile-linear", "::mlir::ModuleOp"> {
-  let summary = "Lower tessera.linear to a tiled, register-blocked kernel";
+  let summary = "Schedule tessera.linear as tiled products in the tile-level "
+                "form";
   let description = [{
     Rewrites every statically shaped f32 `tessera.linear` into a parallel
-    loop over (row tile of about 64 rows, column tile of V vectors). Wᵀ is
-    laid out once as contiguous column tiles [N/(V·lanes), K, V·lanes];
-    each block of R rows keeps R × V vector accumulators (initialised with
-    the bias) in registers through the K loop. The vector width and the
-    block come from the module's `#tessera.cpu_target` (see
-    `tessera-cpu-target`): the block with the most accumulators (V at
-    most 4, R at most 8 and at most M) such that the accumulators, V
-    loaded vectors and one broadcast fit the vector registers (x86-64-v3:
-    8 lanes, 4 × 3; x86-64-v4: 16 lanes, 6 × 4). `block-rows` and
-    `block-vectors` override it. Other linears are left to
-    `convert-tessera-to-linalg`.
+    loop over (row tile of up to 64 rows, column tile of up to 64
+    columns). Wᵀ is laid out once as contiguous column tiles [N/C, K, C];
+    each task runs `tessera.tile_matmul` over chunks of `tile-k` of the
+    reduction (the bias added by the first, the others accumulating), so
+    that one chunk of Wᵀ stays in cache while every row block of the tile
+    reads it. The output is computed padded to whole tiles and sliced.
+    Tile shapes do not depend on the target; `tessera-lower-tiles` turns
+    the products into register-blocked vector code for the module's CPU.
+    Other linears are left to `convert-tessera-to-linalg`.
   }];
   let options = [
-    Option<"blockRows", "block-rows", "int64_t", /*default=*/"0",
-           "Rows of the register block (0: from the target; at most 16)">,
-    Option<"blockVectors", "block-vectors", "int64_t", /*default=*/"0",
-           "Vectors of the register block (0: from the target; at most 8)">
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"128",
+           "Reduction chunk of one tile product (a chunk of Wᵀ is tile-k × "
+           "64 floats: 32 KiB at 128)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
