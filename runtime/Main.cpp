@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <sys/resource.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -213,6 +214,10 @@ void printSignature(const Signature &signature) {
     std::printf("input  %s: %s\n", spec.name.c_str(), spec.type.str().c_str());
   for (const TensorSpec &spec : signature.outputs)
     std::printf("output %s: %s\n", spec.name.c_str(), spec.type.str().c_str());
+  if (signature.scratchBytes)
+    std::printf("scratch: %llu bytes (intermediate buffers, planned at "
+                "compile time)\n",
+                static_cast<unsigned long long>(*signature.scratchBytes));
 }
 
 void printUsage(const char *program, const Signature &signature) {
@@ -694,8 +699,14 @@ int runMain(int argc, char **argv, Stage &stage) {
     size_t n = times.size();
     double median =
         n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-    std::printf("bench: iters=%zu median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", n,
-                median, times.front(), times.back());
+    // The process's peak resident memory: inputs, weights, results and
+    // the model's scratch.
+    struct rusage usage;
+    long peakKiB = getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0;
+    std::printf("bench: iters=%zu median_ms=%.3f min_ms=%.3f max_ms=%.3f "
+                "peak_rss_mib=%.1f\n",
+                n, median, times.front(), times.back(),
+                static_cast<double>(peakKiB) / 1024.0);
   }
   return 0;
 }

@@ -95,6 +95,13 @@ Error tessera::runtime::parseSignature(std::string_view text,
       signature.entry = std::string(words[1]);
       continue;
     }
+    if (words[0] == "scratch_bytes") {
+      int64_t bytes;
+      if (words.size() != 2 || !parseNonNegativeInt(words[1], bytes))
+        return fail("expected 'scratch_bytes N'");
+      signature.scratchBytes = static_cast<uint64_t>(bytes);
+      continue;
+    }
     bool isInput = words[0] == "input";
     if (!isInput && words[0] != "output")
       continue;

@@ -11,6 +11,7 @@
 //   input s f32
 //   input task i64 2 range=0,3
 //   output result0 f32 2,256,384
+//   scratch_bytes 4194304
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +36,9 @@ struct Signature {
   std::string entry;
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
+  /// Bytes of intermediate buffers planned at compile time (one arena per
+  /// call), when the signature says.
+  std::optional<uint64_t> scratchBytes;
 
   /// Returns the index of the input called `name`, if any.
   std::optional<size_t> findInput(std::string_view name) const;

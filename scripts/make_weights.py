@@ -26,8 +26,10 @@ rng = np.random.default_rng(a.seed)
 tensors, fan_in = {}, {}
 for line in sig.splitlines():
     kind, rest = line.split(None, 1)
+    if kind != "input":
+        continue
     name, ty = (s.strip() for s in rest.split(":", 1))
-    if kind != "input" or name in a.skip:
+    if name in a.skip:
         continue
     assert ty.startswith("f32["), f"{name}: only f32 inputs are generated"
     shape = tuple(int(d) for d in ty[4:-1].split(",") if d)

@@ -136,6 +136,7 @@ void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createTesseraPlanBuffersPass());
 }
 
 void mlir::tessera::populateLLVMPhase(OpPassManager &pm,

@@ -133,7 +133,7 @@ expect_err "--output parent missing" "no/such: cannot create output directory: N
 echo "== bench, threads, help"
 "$M" --weights all.safetensors --bench 5 >b.txt 2>&1
 result "--bench line" "$([ "$(grep -c '^bench: ' b.txt)" = 1 ] &&
-  grep -Eq '^bench: iters=5 median_ms=[0-9]+\.[0-9]{3} min_ms=[0-9]+\.[0-9]{3} max_ms=[0-9]+\.[0-9]{3}$' b.txt &&
+  grep -Eq '^bench: iters=5 median_ms=[0-9]+\.[0-9]{3} min_ms=[0-9]+\.[0-9]{3} max_ms=[0-9]+\.[0-9]{3} peak_rss_mib=[0-9]+\.[0-9]$' b.txt &&
   [ "$(head -10 b.txt)" = "$(cat expected.txt)" ] && [ "$(wc -l <b.txt)" = 11 ] && echo 1)"
 "$M" --weights all.safetensors --threads 3 >th.txt 2>&1
 result "--threads calls omp_set_num_threads" "$(grep -qx 'fake: omp_set_num_threads(3)' th.txt && echo 1)"
@@ -374,6 +374,14 @@ sig_variant "duplicate output" "line 22: duplicate name 'result3'" \
   -DFAKE_EXTRA_LINE='"output result3 f32\n"' -DFAKE_NUM_OUTPUTS=11
 sig_variant "two entry lines" "line 22: more than one 'entry' line" \
   -DFAKE_EXTRA_LINE='"entry other\n"'
+sig_variant "scratch size not a number" "line 22: expected 'scratch_bytes N'" \
+  -DFAKE_EXTRA_LINE='"scratch_bytes -5\n"'
+if build_model model_sig -DFAKE_EXTRA_LINE='"scratch_bytes 4096\n"' 2>build.txt; then
+  ./model_sig --print-signature >sig3.txt 2>&1
+  result "scratch size printed" "$(grep -qx 'scratch: 4096 bytes (intermediate buffers, planned at compile time)' sig3.txt && echo 1)"
+else
+  result "scratch size (build)" 0 "$(head -c 300 build.txt)"
+fi
 # Valid names: every allowed character, 200 bytes.
 NAME200=_Az.9-$(printf 'v%.0s' $(seq 194))
 if build_model model_sig -DFAKE_EXTRA_LINE="\"output $NAME200 f32\\n\"" -DFAKE_NUM_OUTPUTS=11 2>build.txt; then

@@ -25,7 +25,7 @@
 // CHECK-SIG: input  x: f32[3,5]
 // CHECK-SIG-NEXT: output y: f32[3,5]
 // CHECK-BENCH: output y: f32[3,5] sum={{.*}} mean_abs=
-// CHECK-BENCH-NEXT: bench: iters=3 median_ms={{[0-9.]+}} min_ms={{[0-9.]+}} max_ms={{[0-9.]+}}
+// CHECK-BENCH-NEXT: bench: iters=3 median_ms={{[0-9.]+}} min_ms={{[0-9.]+}} max_ms={{[0-9.]+}} peak_rss_mib={{[0-9.]+}}
 // CHECK-NPY: npy ok
 // CHECK-BADBENCH: error: invalid value '0' for option '--bench' (expected an integer >= 1)
 // CHECK-BADTHREADS: error: invalid value 'x' for option '--threads'

@@ -45,6 +45,8 @@ def signature(exe):
     inputs, outputs = [], []
     for line in out.splitlines():
         kind, rest = line.split(None, 1)
+        if kind not in ("input", "output"):
+            continue  # e.g. "scratch: N bytes"
         name, ty = rest.split(":", 1)
         dtype, dims = ty.strip().split("[", 1)
         shape = tuple(int(d) for d in dims.rstrip("]").split(",") if d)

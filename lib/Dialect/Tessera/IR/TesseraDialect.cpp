@@ -155,6 +155,14 @@ static LogicalResult verifyExports(Operation *op, Attribute value) {
 LogicalResult TesseraDialect::verifyOperationAttribute(Operation *op,
                                                        NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
+  if (name == kScratchBytesAttrName) {
+    auto bytes = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!isa<FunctionOpInterface>(op) || !bytes ||
+        !bytes.getType().isInteger(64) || bytes.getInt() < 0)
+      return op->emitError()
+             << "'" << name << "' must be a non-negative i64 on a function";
+    return success();
+  }
   if (name != kTargetAttrName && name != kExportsAttrName)
     return op->emitError() << "unknown attribute '" << name << "'";
   if (!isa<ModuleOp>(op))

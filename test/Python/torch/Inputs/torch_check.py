@@ -35,6 +35,8 @@ def _signature(exe):
     inputs, outputs = [], []
     for line in text.splitlines():
         kind, rest = line.split(None, 1)
+        if kind not in ("input", "output"):
+            continue  # e.g. "scratch: N bytes"
         name = rest.split(":")[0]
         (inputs if kind == "input" else outputs).append(name)
     return inputs, outputs

@@ -36,6 +36,10 @@ inline constexpr llvm::StringLiteral kTargetAttrName = "tessera.target";
 /// `{prefix = "P", models = [{function = "F", signature = "...",
 /// inputs = N, outputs = M}, ...]}`.
 inline constexpr llvm::StringLiteral kExportsAttrName = "tessera.exports";
+/// The function attribute in which tessera-plan-buffers records the bytes
+/// of its planned arena (a non-negative i64).
+inline constexpr llvm::StringLiteral kScratchBytesAttrName =
+    "tessera.scratch_bytes";
 
 /// Declares that `value`, if it is an argument of a function's entry block,
 /// must lie in [lo, hi): sets (or tightens) its kValidRangeAttrName, so the

@@ -260,6 +260,31 @@ def TesseraFlashAttentionPass
   ];
 }
 
+def TesseraPlanBuffersPass
+    : Pass<"tessera-plan-buffers", "::mlir::ModuleOp"> {
+  let summary = "Place a function's intermediate buffers in one planned arena";
+  let description = [{
+    After bufferization and deallocation, the intermediate buffers of a
+    function are statically shaped `memref.alloc` / `memref.dealloc` pairs
+    in its body's one block; their lifetimes are intervals of the block's
+    op order. This pass places every such buffer at an offset of one arena
+    (largest first, each at the lowest 64-byte-aligned offset where it
+    overlaps no placed buffer it is live with), allocates the arena once
+    per call and turns each buffer into a `memref.view` of it: one
+    allocation per call instead of one per buffer, and a footprint of the
+    planned peak.
+
+    Buffers that are results, freed in a nested region, dynamically shaped
+    or more than 64-byte aligned keep their own allocation. The planned
+    size is recorded as `tessera.scratch_bytes` on every function and, for
+    exported entries, as a `scratch_bytes N` line of the signature, which
+    the executable's `--print-signature` shows.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def TesseraLowerTilesPass
     : Pass<"tessera-lower-tiles", "::mlir::ModuleOp"> {
   let summary = "Lower the tile-level form to vector code for the CPU";
