@@ -5,15 +5,20 @@
 //===----------------------------------------------------------------------===//
 //
 // After bufferization, the intermediate buffers of a function body are
-// statically shaped memref.alloc / memref.dealloc pairs in its one block.
-// Their lifetimes are intervals of that block's op order (a use after the
-// dealloc would be a use after free), so two buffers whose intervals do
-// not intersect can share memory. This pass places every such buffer at an
-// offset of one arena (largest buffers first, each at the lowest offset
+// statically shaped memref.alloc / memref.dealloc pairs in its one block
+// (the deallocation pipeline often puts every dealloc at the end). A
+// buffer is live from its alloc to the last op of the block that uses it
+// or a view of it (subview, cast, reshape, ...; uses in nested regions
+// count at their top-level ancestor; the ops run in order, parallel loops
+// included, and none retains a pointer). Two buffers whose intervals do
+// not intersect can share memory. This pass places every such buffer at
+// an offset of one arena (largest buffers first, each at the lowest offset
 // where it overlaps no placed buffer it is live with), allocates the arena
 // once per call, and turns each buffer into a memref.view of it: one
 // allocation per call instead of one per buffer, and a footprint of the
-// planned peak instead of whatever the allocator makes of the sequence.
+// planned peak instead of the sum. A buffer that flows anywhere else (a
+// yield, a select, a non-view op with memref results) keeps its own
+// allocation.
 //
 // The planned size is recorded as `tessera.scratch_bytes` on the function
 // and, for an exported entry, as a `scratch_bytes N` line of its signature
@@ -27,6 +32,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir::tessera {
@@ -48,7 +54,7 @@ constexpr size_t kMaxGroup = 4096;
 struct Buffer {
   memref::AllocOp alloc;
   memref::DeallocOp dealloc;
-  int64_t start, end; // positions of the alloc and the dealloc
+  int64_t start, end; // live over [start, end) of the block's op order
   int64_t bytes;      // rounded up to kAlignment
   int64_t offset = 0;
 };
@@ -113,6 +119,36 @@ std::optional<int64_t> place(MutableArrayRef<Buffer> group) {
   return peak;
 }
 
+/// The position in `block` of the last op using `alloc` or a view of it
+/// (deallocs aside), or nullopt if the buffer flows anywhere but into
+/// views and uses.
+std::optional<int64_t> lastUse(memref::AllocOp alloc, Block &block,
+                               const DenseMap<Operation *, int64_t> &position) {
+  int64_t last = position.lookup(alloc);
+  SmallVector<Value> worklist = {alloc.getResult()};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<memref::DeallocOp>(user))
+        continue;
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+          view && view.getViewSource() == v) {
+        worklist.push_back(view->getResult(0));
+      } else if (user->hasTrait<OpTrait::IsTerminator>() ||
+                 llvm::any_of(user->getResultTypes(),
+                              llvm::IsaPred<BaseMemRefType>)) {
+        return std::nullopt; // flows on: a yield, a select, a call result
+      }
+      Operation *top = block.findAncestorOpInBlock(*user);
+      if (!top)
+        return std::nullopt;
+      last = std::max(last, position.lookup(top));
+    }
+  }
+  return last;
+}
+
 /// Plans the buffers of `func`; returns the arena bytes (0: none planned).
 FailureOr<int64_t> planFunction(func::FuncOp func) {
   if (func.isExternal() || !func.getBody().hasOneBlock())
@@ -144,8 +180,10 @@ FailureOr<int64_t> planFunction(func::FuncOp func) {
     }
     if (!ok || !dealloc)
       continue;
-    buffers.push_back(
-        {alloc, dealloc, position[alloc], position[dealloc], *bytes});
+    std::optional<int64_t> end = lastUse(alloc, block, position);
+    if (!end)
+      continue;
+    buffers.push_back({alloc, dealloc, position[alloc], *end + 1, *bytes});
   }
   if (buffers.size() < 2)
     return 0;
