@@ -498,9 +498,10 @@ def Tessera_CPUTargetAttr : AttrDef<Tessera_Dialect, "CPUTarget"> {
   let description = [{
     `#tessera.cpu_target<cpu = "znver2", vector_bits = 256,
     vector_registers = 16, fma = true>`, attached to a module as its
-    `tessera.target` attribute, tells the kernel passes
-    (`tessera-flash-attention`, `tessera-tile-linear`, `tessera-lower-moe`)
-    the machine the code is compiled for:
+    `tessera.target` attribute, tells the passes that emit vector code
+    (`tessera-lower-tiles`, `tessera-lower-moe`) the machine the code is
+    compiled for; the tile schedules (`tessera-flash-attention`,
+    `tessera-tile-linear`) do not depend on it:
 
     * `vector_bits`: the width of one vector register (128, 256 or 512);
       kernels use vectors of `vector_bits / 32` f32 lanes.
