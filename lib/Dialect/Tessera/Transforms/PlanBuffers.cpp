@@ -90,8 +90,9 @@ std::optional<int64_t> place(MutableArrayRef<Buffer> group) {
   SmallVector<Buffer *> order;
   for (Buffer &b : group)
     order.push_back(&b);
-  llvm::stable_sort(order, [](const Buffer *a, const Buffer *b) {
-    return a->bytes > b->bytes;
+  // Largest first; equal sizes in program order.
+  llvm::sort(order, [](const Buffer *a, const Buffer *b) {
+    return a->bytes != b->bytes ? a->bytes > b->bytes : a->start < b->start;
   });
   SmallVector<Buffer *> placed;
   int64_t peak = 0;
