@@ -79,3 +79,20 @@ func.func @bias(%x: memref<8x32xf32>, %w: memref<32x16xf32>, %y: memref<8x16xf32
   tessera.tile_matmul %x, %w into %y bias(%b : memref<16xf32>) : memref<8x32xf32>, memref<32x16xf32>, memref<8x16xf32>
   return
 }
+
+// -----
+
+// Empty tiles lower without hanging: a softmax step over no scores
+// changes nothing (it is dropped), products with no columns or no
+// reduction are empty loops or store the bias alone, and a dynamic output
+// tile is written only where acc has rows.
+// CHECK-LABEL: func.func @empty_tiles
+// CHECK-NOT: math.exp
+// CHECK: arith.minsi %{{.*}}, %c8
+// CHECK-NOT: tessera.tile
+func.func @empty_tiles(%s0: memref<8x0xf32>, %m: memref<8xf32>, %acc: memref<8x16xf32>, %a: memref<8x0xf32>, %b: memref<0x16xf32>, %c: memref<8x16xf32>, %bias: memref<16xf32>, %out: memref<?x16xf32>) {
+  tessera.tile_online_softmax %s0, %m, %m, %acc : memref<8x0xf32>, memref<8xf32>, memref<8xf32>, memref<8x16xf32>
+  tessera.tile_matmul %a, %b into %c bias(%bias : memref<16xf32>) : memref<8x0xf32>, memref<0x16xf32>, memref<8x16xf32>
+  tessera.tile_normalize %acc, %m into %out : memref<8x16xf32>, memref<8xf32>, memref<?x16xf32>
+  return
+}

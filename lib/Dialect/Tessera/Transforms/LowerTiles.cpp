@@ -343,6 +343,11 @@ LogicalResult TileLowering::lowerSoftmax(TileOnlineSoftmaxOp op) {
       failed(checkLanes(op, "the accumulator's columns", dv)))
     return failure();
   const int64_t m = s[0], nv = s[1] / L;
+  if (nv == 0) {
+    // No scores: the maxima, sums and accumulator stay as they are.
+    op.erase();
+    return success();
+  }
   Type et = Float32Type::get(op.getContext());
   // The per-row rescaling factors live in the function's frame (an alloca
   // inside the loops would grow the stack on every iteration).
@@ -435,8 +440,12 @@ LogicalResult TileLowering::lowerNormalize(TileNormalizeOp op) {
   ImplicitLocOpBuilder b(op.getLoc(), op);
   Type et = b.getF32Type();
   Value out = op.getOut();
+  // Rows past acc's (a dynamic output tile larger than it) are not
+  // written.
   Value rows = ShapedType::isDynamic(outShape[0])
-                   ? memref::DimOp::create(b, out, 0).getResult()
+                   ? arith::MinSIOp::create(b, memref::DimOp::create(b, out, 0),
+                                            idx(b, accShape[0]))
+                         .getResult()
                    : idx(b, outShape[0]);
   const int64_t cols = outShape[1];
   Block *epilogue =
