@@ -97,21 +97,9 @@ constexpr int64_t kMaxTableEntries = int64_t(1) << 20;
 /// most kMaxDim, every position stays below 2^62 in magnitude and mask
 /// predicates on differences of positions cannot wrap.
 constexpr int64_t kMaxQueryShift = int64_t(1) << 61;
-/// Key tiles and the padded Dv are multiples of this: the f32 lanes of the
-/// widest vector of any target.
-constexpr int64_t kTileLanes = 16;
-/// Query tiles are multiples of this (unless the sequence is shorter): the
-/// most rows of a register block.
-constexpr int64_t kRowQuantum = 8;
 
 /// ceil(a / b) for a >= 0, b > 0, without forming a + b - 1.
 int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
-
-/// Query rows of a tile covering `n` rows: n itself below kRowQuantum, else
-/// rounded up to a multiple of it.
-int64_t rowTile(int64_t n) {
-  return n < kRowQuantum ? n : roundUp(n, kRowQuantum);
-}
 
 /// Static description of one lowering.
 struct Plan {

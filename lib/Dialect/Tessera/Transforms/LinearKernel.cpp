@@ -39,11 +39,10 @@ using namespace mlir::tessera::kernel;
 
 namespace {
 
-/// Rows and columns per parallel task (fewer for a smaller layer); the
-/// columns are a multiple of 16, the widest vector of any target.
+/// Rows and columns per parallel task (fewer for a smaller layer, see
+/// rowTile and kTileLanes).
 constexpr int64_t kTileRows = 64;
 constexpr int64_t kTileCols = 64;
-constexpr int64_t kTileLanes = 16;
 
 LogicalResult lowerLinear(LinearOp op, int64_t tileK) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
@@ -56,7 +55,7 @@ LogicalResult lowerLinear(LinearOp op, int64_t tileK) {
   int64_t m = xType.getNumElements() / std::max<int64_t>(k, 1);
   if (k == 0 || n == 0 || m == 0)
     return success();
-  int64_t tm = std::min(kTileRows, m < 8 ? m : roundUp(m, 8));
+  int64_t tm = std::min(kTileRows, rowTile(m));
   int64_t tn = std::min(kTileCols, roundUp(n, kTileLanes));
   int64_t kc = std::min(tileK, k);
   int64_t mp = roundUp(m, tm), np = roundUp(n, tn);

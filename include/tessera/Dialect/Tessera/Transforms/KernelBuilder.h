@@ -27,6 +27,19 @@ namespace mlir::tessera::kernel {
 
 inline int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
+/// Tile shapes of the target-independent schedules (tessera.tile_* ops):
+/// column tiles (keys, Dv, linear outputs) are multiples of kTileLanes, the
+/// f32 lanes of the widest vector of any target; row tiles are multiples of
+/// kRowQuantum, the most rows of a register block, unless fewer rows exist.
+constexpr int64_t kTileLanes = 16;
+constexpr int64_t kRowQuantum = 8;
+
+/// Rows of a tile covering `n` rows: n itself below kRowQuantum, else
+/// rounded up to a multiple of it.
+inline int64_t rowTile(int64_t n) {
+  return n < kRowQuantum ? n : roundUp(n, kRowQuantum);
+}
+
 /// What the kernels are built for, from the module's `#tessera.cpu_target`
 /// (see getKernelConfig).
 struct KernelConfig {
