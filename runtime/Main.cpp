@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Cuda.h"
 #include "Npy.h"
 #include "SafeTensors.h"
 #include "Signature.h"
@@ -79,6 +80,7 @@ struct Options {
   uint64_t seed = 0;
   int64_t benchIters = 0;
   int threads = 0;
+  std::optional<int> device;
 };
 
 /// Parses a decimal integer in [min, max].
@@ -102,6 +104,7 @@ Error parseOptions(int argc, char **argv, const Signature &signature,
     Output,
     Bench,
     Threads,
+    Device,
     PrintSig,
     Entry,
     Help
@@ -119,6 +122,7 @@ Error parseOptions(int argc, char **argv, const Signature &signature,
       {"--output", Output, true},
       {"--bench", Bench, true},
       {"--threads", Threads, true},
+      {"--device", Device, true},
       {"--print-signature", PrintSig, false},
       {"--entry", Entry, true},
       {"--help", Help, false},
@@ -194,6 +198,14 @@ Error parseOptions(int argc, char **argv, const Signature &signature,
         return invalid("an integer >= 1");
       options.threads = static_cast<int>(number);
       break;
+    case Device:
+      if (signature.target != "cuda")
+        return Error("--device applies to executables built with "
+                     "--target=cuda; this one runs on the CPU");
+      if (!parseInteger(*value, 0, INT32_MAX, number))
+        return invalid("a non-negative integer");
+      options.device = static_cast<int>(number);
+      break;
     case PrintSig:
       options.printSignature = true;
       break;
@@ -218,6 +230,9 @@ void printSignature(const Signature &signature) {
     std::printf("scratch: %llu bytes (intermediate buffers, planned at "
                 "compile time)\n",
                 static_cast<unsigned long long>(*signature.scratchBytes));
+  if (signature.target == "cuda")
+    std::printf("target: cuda (kernels run on a CUDA GPU; --device N picks "
+                "it)\n");
 }
 
 void printUsage(const char *program, const Signature &signature) {
@@ -237,6 +252,8 @@ void printUsage(const char *program, const Signature &signature) {
       "  --output DIR              write each result to DIR/NAME.npy\n"
       "  --bench N                 time N more runs after a warm-up run\n"
       "  --threads N               set the number of OpenMP threads\n"
+      "  --device N                the CUDA GPU to run on (default 0;\n"
+      "                            --target=cuda executables)\n"
       "  --print-signature         print the model inputs and outputs\n"
       "  --entry NAME              run the model NAME of an executable with\n"
       "                            several (default: the first)\n"
@@ -402,8 +419,9 @@ struct ResultView {
 /// Owns the memref descriptors of one model invocation.
 class ModelRunner {
 public:
+  /// `inputs[i]` holds input i (host-shared memory for a CUDA model).
   ModelRunner(const TesseraModel &model, const Signature &signature,
-              const std::vector<AlignedBuffer> &inputs)
+              const std::vector<void *> &inputs)
       : entry(model.entry), signature(signature) {
     size_t resultWords = 0;
     for (const TensorSpec &spec : signature.outputs)
@@ -413,15 +431,15 @@ public:
     for (size_t i = 0; i < inputs.size(); ++i) {
       const std::vector<int64_t> &shape = signature.inputs[i].type.shape;
       std::vector<int64_t> &desc = inputDescriptors.emplace_back(3, 0);
-      storePointer(desc[0], inputs[i].data());
-      storePointer(desc[1], inputs[i].data());
+      storePointer(desc[0], inputs[i]);
+      storePointer(desc[1], inputs[i]);
       desc.insert(desc.end(), shape.begin(), shape.end());
       // Row-major strides (in elements).
       std::vector<int64_t> strides(shape.size(), 1);
       for (size_t d = shape.size(); d-- > 1;)
         strides[d - 1] = strides[d] * shape[d];
       desc.insert(desc.end(), strides.begin(), strides.end());
-      inputPointers.push_back(inputs[i].data());
+      inputPointers.push_back(inputs[i]);
     }
     for (std::vector<int64_t> &desc : inputDescriptors)
       args.push_back(desc.data());
@@ -463,7 +481,10 @@ public:
           std::count(freed.begin(), freed.end(), p))
         continue;
       freed.push_back(p);
-      std::free(p);
+      if (signature.target == "cuda")
+        cuda::freeShared(p);
+      else
+        std::free(p);
     }
   }
 
@@ -648,8 +669,38 @@ int runMain(int argc, char **argv, Stage &stage) {
   if (options.threads)
     omp_set_num_threads(options.threads);
 
+  // A CUDA model reads its inputs from host-shared memory.
+  std::vector<void *> inputPointers;
+  std::vector<void *> sharedInputs;
+  struct SharedInputs {
+    std::vector<void *> &buffers;
+    ~SharedInputs() {
+      for (void *p : buffers)
+        cuda::freeShared(p);
+    }
+  } sharedInputsOwner{sharedInputs};
+  if (signature.target == "cuda") {
+    if (Error err = cuda::initialize(options.device.value_or(0)))
+      return report(err, exitBadInput);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      uint64_t elements, bytes;
+      computeSize(signature.inputs[i].type.shape,
+                  getDTypeInfo(signature.inputs[i].type.dtype).size, elements,
+                  &bytes);
+      void *p;
+      if (Error err = cuda::allocateShared(bytes, p))
+        return report(err, exitFailure);
+      sharedInputs.push_back(p);
+      std::memcpy(p, inputs[i].data(), bytes);
+    }
+    inputPointers = sharedInputs;
+  } else {
+    for (AlignedBuffer &buffer : inputs)
+      inputPointers.push_back(buffer.data());
+  }
+
   stage = Stage::Running;
-  ModelRunner runner(*model, signature, inputs);
+  ModelRunner runner(*model, signature, inputPointers);
   runner.run();
   std::vector<ResultView> views = runner.results();
   std::vector<AlignedBuffer> results(views.size());

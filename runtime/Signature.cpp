@@ -95,6 +95,12 @@ Error tessera::runtime::parseSignature(std::string_view text,
       signature.entry = std::string(words[1]);
       continue;
     }
+    if (words[0] == "target") {
+      if (words.size() != 2 || (words[1] != "cpu" && words[1] != "cuda"))
+        return fail("expected 'target cpu' or 'target cuda'");
+      signature.target = std::string(words[1]);
+      continue;
+    }
     if (words[0] == "scratch_bytes") {
       int64_t bytes;
       if (words.size() != 2 || !parseNonNegativeInt(words[1], bytes))

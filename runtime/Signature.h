@@ -39,6 +39,8 @@ struct Signature {
   /// Bytes of intermediate buffers planned at compile time (one arena per
   /// call), when the signature says.
   std::optional<uint64_t> scratchBytes;
+  /// Where the kernels run: "cpu" (no `target` line) or "cuda".
+  std::string target = "cpu";
 
   /// Returns the index of the input called `name`, if any.
   std::optional<size_t> findInput(std::string_view name) const;

@@ -32,10 +32,24 @@ config.substitutions.append(("%mlir_opt",
 # (scripts/test.sh reruns the executed suites at each x86-64 level the host
 # has).
 mcpu = lit_config.params.get("tessera_mcpu", "")
+# `--param tessera_target=cuda` compiles every tesserac test for the CUDA
+# target (tier 3: the executed suites on a GPU); `cuda-emulate` builds the
+# same kernel mapping as CPU loops (scripts/test.sh runs the executed suites
+# so on every machine). Tests that cannot follow say
+# `UNSUPPORTED: cuda-target` with the reason.
+target = lit_config.params.get("tessera_target", "")
+if target not in ("", "cpu", "cuda", "cuda-emulate"):
+    lit_config.fatal(f"unknown tessera_target '{target}'")
+target_args = {"cuda": ["--target=cuda"],
+               "cuda-emulate": ["--target=cuda", "--cuda-emulate"]}.get(
+                   target, [])
+if target_args:
+    config.available_features.add("cuda-target")
+extra_args = ([f"--mcpu={mcpu}"] if mcpu else []) + target_args
 tools = [
     ToolSubst("tessera-opt", unresolved="fatal"),
     ToolSubst("tesserac", unresolved="fatal",
-              extra_args=[f"--mcpu={mcpu}"] if mcpu else None),
+              extra_args=extra_args or None),
 ]
 llvm_config.add_tool_substitutions(tools, [config.tessera_tools_dir,
                                            config.llvm_tools_dir])
@@ -51,8 +65,24 @@ if {"avx2", "fma", "bmi2"} <= cpu_flags:
     config.available_features.add("x86-64-v3")
 if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= cpu_flags:
     config.available_features.add("x86-64-v4")
-if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
-    config.available_features.add("cuda-device")
+# The CUDA toolkit tools found at configure time (tier 2), and a GPU that
+# the driver can use (tier 3; probed through the driver, not nvidia-smi).
+toolkit = getattr(config, "cuda_toolkit", "")
+if config.libdevice and all(
+        os.access(os.path.join(toolkit, "bin", t), os.X_OK)
+        for t in ("ptxas", "fatbinary")):
+    config.available_features.add("ptxas")
+if config.libdevice:
+    config.available_features.add("libdevice")
+try:
+    import ctypes
+    cuda = ctypes.CDLL("libcuda.so.1")
+    count = ctypes.c_int(0)
+    if (cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0
+            and count.value > 0):
+        config.available_features.add("cuda-device")
+except OSError:
+    pass
 config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
 
 # The Python package (python/tessera) is tested from the source tree, with

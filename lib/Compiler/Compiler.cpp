@@ -11,6 +11,8 @@
 #include "tessera/InitAllDialects.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/InitAllDialects.h"
@@ -50,6 +52,7 @@ std::optional<OutputKind> mlir::tessera::parseOutputKind(StringRef name) {
       .Case("llvm", OutputKind::LLVMIR)
       .Case("asm", OutputKind::Assembly)
       .Case("header", OutputKind::Header)
+      .Case("ptx", OutputKind::PTX)
       .Default(std::nullopt);
 }
 
@@ -90,6 +93,16 @@ LogicalResult mlir::tessera::lowerModule(ModuleOp module,
       options.symbolPrefix.empty() ? "tessera" : options.symbolPrefix;
   pipeline.cpu = options.cpu;
   pipeline.features = options.features;
+  pipeline.target = options.output == OutputKind::PTX ? "cuda" : options.target;
+  pipeline.cudaArch = options.cudaArchs;
+  pipeline.toolkit = options.cudaToolkit;
+  pipeline.cudaEmulate = options.cudaEmulate;
+  // PTX output stops at the PTX; an executable embeds a fatbin.
+  pipeline.cudaFormat = options.output == OutputKind::PTX ? "ptx" : "fatbin";
+  std::string error;
+  if (failed(verifyTargetOptions(pipeline, options.lastPhase == Phase::LLVM,
+                                 error)))
+    return module.emitError() << error;
   PassManager pm(module->getName());
   buildCPUPipeline(pm, pipeline, options.lastPhase);
   if (options.configurePassManager && failed(options.configurePassManager(pm)))
@@ -150,7 +163,7 @@ std::string findRuntimeLibrary() {
 
 /// Links `object` into `output` with the system C++ compiler driver.
 LogicalResult link(ModuleOp module, StringRef object, StringRef output,
-                   bool shared, StringRef runtimeLibrary) {
+                   bool shared, bool cuda, StringRef runtimeLibrary) {
   StringRef driver = TESSERA_LINK_DRIVER;
   auto cxx = llvm::sys::path::is_absolute(driver)
                  ? llvm::ErrorOr<std::string>(driver.str())
@@ -160,7 +173,9 @@ LogicalResult link(ModuleOp module, StringRef object, StringRef output,
            << "no linker driver '" << driver << "' found on PATH";
   std::string runtime =
       runtimeLibrary.empty() ? findRuntimeLibrary() : runtimeLibrary.str();
-  if (!shared && !llvm::sys::fs::exists(runtime))
+  // A CUDA library takes the runtime's driver calls (Cuda.cpp) along.
+  bool withRuntime = !shared || cuda;
+  if (withRuntime && !llvm::sys::fs::exists(runtime))
     return module.emitError()
            << "runtime library not found at '" << runtime << "'";
   std::string ompDir = TESSERA_OPENMP_LIB_DIR;
@@ -168,7 +183,7 @@ LogicalResult link(ModuleOp module, StringRef object, StringRef output,
   if (shared)
     args.push_back("-shared");
   args.push_back(object.str());
-  if (!shared)
+  if (withRuntime)
     args.push_back(runtime);
   // A sanitizer build's runtime needs the sanitizer's libraries too.
   if (StringRef(TESSERA_SANITIZE).size())
@@ -237,6 +252,23 @@ LogicalResult writeHeader(ModuleOp module, StringRef path) {
   });
 }
 
+/// Writes the PTX objects of every gpu.binary, each after a comment naming
+/// its module and architecture.
+LogicalResult writePTX(ModuleOp module, StringRef path) {
+  return writeText(module, path, [&](llvm::raw_ostream &os) {
+    for (auto binary : module.getOps<gpu::BinaryOp>())
+      for (Attribute attr : binary.getObjects()) {
+        auto object = cast<gpu::ObjectAttr>(attr);
+        std::string chip = "?";
+        if (auto target = dyn_cast<NVVM::NVVMTargetAttr>(object.getTarget()))
+          chip = target.getChip().str();
+        os << "// kernels of @" << binary.getSymName() << " for " << chip
+           << "\n"
+           << object.getObject().getValue().rtrim(StringRef("\0", 1)) << "\n";
+      }
+  });
+}
+
 } // namespace
 
 LogicalResult mlir::tessera::compileModule(ModuleOp module,
@@ -286,6 +318,8 @@ LogicalResult mlir::tessera::compileModule(ModuleOp module,
                      [&](llvm::raw_ostream &os) { module->print(os); });
   if (kind == OutputKind::Header)
     return writeHeader(module, outputPath);
+  if (kind == OutputKind::PTX)
+    return writePTX(module, outputPath);
 
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(*cpu, error);
   if (!tm)
@@ -346,9 +380,9 @@ LogicalResult mlir::tessera::compileModule(ModuleOp module,
   }
   if (!linked)
     return success();
-  LogicalResult result =
-      link(module, objPath, outputPath, kind == OutputKind::SharedLibrary,
-           options.runtimeLibrary);
+  LogicalResult result = link(
+      module, objPath, outputPath, kind == OutputKind::SharedLibrary,
+      options.target == "cuda" && !options.cudaEmulate, options.runtimeLibrary);
   llvm::sys::fs::remove(objPath);
   return result;
 }

@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/InitAllDialects.h"
@@ -139,9 +141,135 @@ void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
   pm.addPass(createTesseraPlanBuffersPass());
 }
 
+namespace {
+struct CUDAArch {
+  StringLiteral name, features;
+};
+// ptxas 13 supports sm_75 and newer; each with the oldest PTX ISA that has
+// it.
+constexpr CUDAArch kCUDAArchs[] = {
+    {"sm_75", "+ptx63"},  {"sm_80", "+ptx70"},   {"sm_86", "+ptx71"},
+    {"sm_87", "+ptx74"},  {"sm_89", "+ptx78"},   {"sm_90", "+ptx78"},
+    {"sm_90a", "+ptx80"}, {"sm_100", "+ptx86"},  {"sm_100a", "+ptx86"},
+    {"sm_120", "+ptx87"}, {"sm_120a", "+ptx87"},
+};
+} // namespace
+
+StringRef mlir::tessera::getCUDAFeatures(StringRef arch) {
+  for (const CUDAArch &a : kCUDAArchs)
+    if (a.name == arch)
+      return a.features;
+  return "";
+}
+
+StringRef mlir::tessera::getSupportedCUDAArchs() {
+  return "sm_75, sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a, sm_100, sm_100a, "
+         "sm_120, sm_120a";
+}
+
+/// The architectures to build, lowest first (the fatbin's PTX is the
+/// first's), without repeats.
+static SmallVector<std::string> cudaArchs(const PipelineOptions &options) {
+  SmallVector<std::string> archs(options.cudaArch.begin(),
+                                 options.cudaArch.end());
+  if (archs.empty())
+    archs.push_back("sm_80");
+  auto rank = [](StringRef a) {
+    for (auto [i, known] : llvm::enumerate(kCUDAArchs))
+      if (known.name == a)
+        return i;
+    return std::size(kCUDAArchs);
+  };
+  llvm::sort(archs, [&](const std::string &a, const std::string &b) {
+    return rank(a) < rank(b);
+  });
+  archs.erase(std::unique(archs.begin(), archs.end()), archs.end());
+  return archs;
+}
+
+LogicalResult mlir::tessera::verifyTargetOptions(const PipelineOptions &options,
+                                                 bool needsKernels,
+                                                 std::string &error) {
+  if (options.target != "cpu" && options.target != "cuda") {
+    error = "unknown target '" + options.target + "' (expected cpu or cuda)";
+    return failure();
+  }
+  for (const std::string &arch : options.cudaArch)
+    if (getCUDAFeatures(arch).empty()) {
+      error = "unsupported CUDA architecture '" + arch + "' (expected one of " +
+              getSupportedCUDAArchs().str() + ")";
+      return failure();
+    }
+  if (options.cudaFormat != "fatbin" && options.cudaFormat != "ptx") {
+    error = "unknown CUDA format '" + options.cudaFormat +
+            "' (expected fatbin or ptx)";
+    return failure();
+  }
+  if (needsKernels && options.target == "cuda" && !options.cudaEmulate &&
+      options.libdevice.empty() && StringRef(TESSERA_LIBDEVICE).empty()) {
+    error = "the CUDA target needs libdevice (the CUDA toolkit's "
+            "nvvm/libdevice/libdevice.10.bc), and none was found when Tessera "
+            "was configured; install the toolkit and reconfigure, or pass "
+            "libdevice=PATH";
+    return failure();
+  }
+  return success();
+}
+
+/// The CUDA half of the last phase: kernels out of the host's parallel
+/// loops, NVVM, PTX (and a fatbin).
+static void populateCUDAKernels(OpPassManager &pm,
+                                const PipelineOptions &options) {
+  TesseraGPUMapLoopsPassOptions map;
+  pm.addPass(createTesseraGPUMapLoopsPass(map));
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createTesseraGPUHostMemoryPass());
+  pm.addPass(createSymbolDCEPass());
+  std::string libdevice = options.libdevice.empty()
+                              ? std::string(TESSERA_LIBDEVICE)
+                              : options.libdevice.getValue();
+  for (const std::string &arch : cudaArchs(options)) {
+    GpuNVVMAttachTargetOptions attach;
+    attach.chip = arch;
+    attach.features = getCUDAFeatures(arch).str();
+    attach.optLevel = 3;
+    if (!libdevice.empty())
+      attach.linkLibs.push_back(libdevice);
+    pm.addPass(createGpuNVVMAttachTarget(attach));
+  }
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createConvertVectorToLLVMPass());
+  device.addPass(createConvertGpuOpsToNVVMOps());
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createCSEPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  if (options.cudaFormat == "fatbin") {
+    TesseraGPUFatbinPassOptions fatbin;
+    fatbin.toolkit = options.toolkit;
+    pm.addPass(createTesseraGPUFatbinPass(fatbin));
+  }
+}
+
 void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
-                                      const PipelineOptions &) {
-  pm.addPass(createConvertSCFToOpenMPPass());
+                                      const PipelineOptions &options) {
+  bool cuda = options.target == "cuda" && !options.cudaEmulate;
+  if (cuda) {
+    populateCUDAKernels(pm, options);
+  } else {
+    if (options.cudaEmulate) {
+      pm.addPass(createTesseraGPUMapLoopsPass());
+      pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+      pm.addPass(createTesseraGPUEmulateLaunchesPass());
+    }
+    pm.addPass(createConvertSCFToOpenMPPass());
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -150,6 +278,8 @@ void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
+  if (cuda)
+    pm.addPass(createGpuToLLVMConversionPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createTesseraEmitEntryWrapperPass());

@@ -4,7 +4,11 @@
 // RUN: not test -e %t.a
 // RUN: not tesserac %S/Inputs/unverified.mlir -o %t.b 2>&1 | FileCheck %s --check-prefix=CHECK-VERIFY
 // RUN: not test -e %t.b
-// RUN: not tesserac %s --target=cuda -o %t.c 2>&1 | FileCheck %s --check-prefix=CHECK-CUDA
+// RUN: not tesserac %s --target=cuda --cuda-arch=sm_70 -o %t.c 2>&1 | FileCheck %s --check-prefix=CHECK-CUDA-ARCH
+// RUN: not test -e %t.c
+// RUN: not tesserac %s --cuda-arch=sm_80 -o %t.c 2>&1 | FileCheck %s --check-prefix=CHECK-CUDA-CPU
+// RUN: not tesserac %s --target=cpu --emit=ptx 2>&1 | FileCheck %s --check-prefix=CHECK-CUDA-PTX
+// RUN: not tesserac %s --target=cuda --cuda-emulate --emit=ptx 2>&1 | FileCheck %s --check-prefix=CHECK-CUDA-EMU
 // RUN: not tesserac %s --target=tpu -o %t.c 2>&1 | FileCheck %s --check-prefix=CHECK-TARGET
 // RUN: not tesserac %s --compile-to=optimize 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE
 // RUN: not tesserac %s --entry=nothere -o %t.d 2>&1 | FileCheck %s --check-prefix=CHECK-ENTRY
@@ -15,13 +19,19 @@
 // CHECK-PARSE: unparsable.mlir:3:{{[0-9]+}}: error: expected ':'
 // CHECK-VERIFY: unverified.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tessera.linear' op expects weight of shape [8, 16], got [8, 12]
 // CHECK-VERIFY-NOT: see current operation
-// CHECK-CUDA: tesserac: error: the CUDA target (--target=cuda, --emit=ptx) is not implemented yet; use --target=cpu
+// CHECK-CUDA-ARCH: tesserac: error: unsupported --cuda-arch 'sm_70' (expected sm_75, sm_80, {{.*}}sm_90a{{.*}})
+// CHECK-CUDA-CPU: tesserac: error: --cuda-arch, --cuda-toolkit and --cuda-emulate apply to --target=cuda
+// CHECK-CUDA-PTX: tesserac: error: --emit=ptx prints CUDA kernels; it needs --target=cuda
+// CHECK-CUDA-EMU: tesserac: error: --cuda-emulate builds CPU code; it has no PTX
 // CHECK-TARGET: tesserac: error: unknown --target 'tpu' (expected cpu or cuda)
 // CHECK-PHASE: tesserac: error: unknown --compile-to phase 'optimize' (expected input, decompose, fuse-and-tile, bufferize or llvm)
 // CHECK-ENTRY: tesserac: error: entry function '@nothere' not found in {{.*}}diagnostics.mlir (use --entry=NAME)
 // CHECK-MCPU: tesserac: error: unknown CPU 'pentium9000'
 // CHECK-MISSING: tesserac: error: cannot open input file '{{.*}}does-not-exist.mlir': No such file or directory
 // CHECK-HELP: --compile-to=<phase>
+// CHECK-HELP: --cuda-arch=<sm_80,sm_90a>
+// CHECK-HELP: --cuda-emulate
+// CHECK-HELP: --cuda-toolkit=<dir>
 // CHECK-HELP: --emit=<value>
 // CHECK-HELP: --entry=<name>
 // CHECK-HELP: --mcpu=<string>

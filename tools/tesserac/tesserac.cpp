@@ -54,8 +54,11 @@ cl::opt<std::string> outputFilename(
     "o", cl::desc("Output file (default: the input's stem plus the emit "
                   "kind's extension; '-' for stdout)"),
     cl::value_desc("file"), cl::cat(category));
-cl::opt<std::string> target("target", cl::desc("Target: cpu (default) or cuda"),
-                            cl::init("cpu"), cl::cat(category));
+cl::opt<std::string> target(
+    "target",
+    cl::desc("Where the kernels run: cpu (default) or cuda (an NVIDIA GPU; "
+             "the host code still follows --mcpu)"),
+    cl::init("cpu"), cl::cat(category));
 cl::opt<Emit>
     emit("emit", cl::desc("What to produce"), cl::init(Emit::Exe),
          cl::values(clEnumValN(Emit::Exe, "exe", "native executable (default)"),
@@ -70,7 +73,9 @@ cl::opt<Emit>
                                "C header declaring the model table of the "
                                "obj/shared output built with the same "
                                "options"),
-                    clEnumValN(Emit::PTX, "ptx", "PTX (cuda target)")),
+                    clEnumValN(Emit::PTX, "ptx",
+                               "the kernels' PTX, per --cuda-arch (implies "
+                               "--target=cuda)")),
          cl::cat(category));
 cl::list<std::string>
     entries("entry",
@@ -101,8 +106,23 @@ cl::opt<std::string>
     mattr("mattr",
           cl::desc("LLVM target features added to the CPU's, e.g. -avx512f"),
           cl::value_desc("+a,-b"), cl::cat(category));
-cl::opt<std::string> cudaArch("cuda-arch", cl::desc("CUDA architecture"),
-                              cl::init("sm_90"), cl::cat(category));
+cl::list<std::string> cudaArchs(
+    "cuda-arch",
+    cl::desc("CUDA architectures of the embedded fatbin, comma-separated "
+             "(default sm_80): a cubin for each, plus the lowest one's PTX "
+             "for newer GPUs"),
+    cl::CommaSeparated, cl::value_desc("sm_80,sm_90a"), cl::cat(category));
+cl::opt<std::string> cudaToolkit(
+    "cuda-toolkit",
+    cl::desc("CUDA toolkit root holding ptxas and fatbinary (default: the one "
+             "found when Tessera was built)"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<bool> cudaEmulate(
+    "cuda-emulate",
+    cl::desc("With --target=cuda: build a CPU executable that runs every "
+             "kernel launch as CPU loops over its blocks and threads (checks "
+             "the GPU mapping without a GPU)"),
+    cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                            cl::init(3), cl::Prefix, cl::cat(category));
 
@@ -229,9 +249,21 @@ int main(int argc, char **argv) {
 
   if (target != "cpu" && target != "cuda")
     return fail("unknown --target '" + target + "' (expected cpu or cuda)");
-  if (target == "cuda" || emit == Emit::PTX)
-    return fail("the CUDA target (--target=cuda, --emit=ptx) is not "
-                "implemented yet; use --target=cpu");
+  if (emit == Emit::PTX) {
+    if (target.getNumOccurrences() && target != "cuda")
+      return fail("--emit=ptx prints CUDA kernels; it needs --target=cuda");
+    target = "cuda";
+  }
+  if (target != "cuda" && (cudaArchs.getNumOccurrences() ||
+                           cudaToolkit.getNumOccurrences() || cudaEmulate))
+    return fail("--cuda-arch, --cuda-toolkit and --cuda-emulate apply to "
+                "--target=cuda");
+  if (cudaEmulate && emit == Emit::PTX)
+    return fail("--cuda-emulate builds CPU code; it has no PTX");
+  for (const std::string &arch : cudaArchs)
+    if (tessera::getCUDAFeatures(arch).empty())
+      return fail("unsupported --cuda-arch '" + arch + "' (expected " +
+                  tessera::getSupportedCUDAArchs() + ")");
   tessera::CompileOptions options;
   if (!compileTo.empty()) {
     std::optional<tessera::Phase> last = tessera::parsePhase(compileTo);
@@ -287,6 +319,10 @@ int main(int argc, char **argv) {
   options.cpu = mcpu;
   options.features = mattr;
   options.optLevel = optLevel;
+  options.target = target;
+  options.cudaArchs.assign(cudaArchs.begin(), cudaArchs.end());
+  options.cudaToolkit = cudaToolkit;
+  options.cudaEmulate = cudaEmulate;
   options.output = *tessera::parseOutputKind(getEmitName(emit));
   options.configurePassManager = [](PassManager &pm) {
     if (failed(applyPassManagerCLOptions(pm)))

@@ -44,9 +44,12 @@ enum class OutputKind {
   /// with the same options (include/tessera-c/Model.h), one index macro and
   /// the signature per entry.
   Header,
+  /// The PTX of every kernel module (the CUDA target), one per
+  /// architecture.
+  PTX,
 };
 
-/// Parses `exe`, `obj`, `shared`, `mlir`, `llvm`, `asm` or `header`.
+/// Parses `exe`, `obj`, `shared`, `mlir`, `llvm`, `asm`, `header` or `ptx`.
 std::optional<OutputKind> parseOutputKind(llvm::StringRef name);
 
 struct CompileOptions {
@@ -61,6 +64,15 @@ struct CompileOptions {
   std::string features;
   /// LLVM optimisation level, 0 to 3.
   unsigned optLevel = 3;
+  /// Where the kernels run: "cpu" or "cuda" (then the CPU options apply to
+  /// the host code).
+  std::string target = "cpu";
+  /// CUDA architectures (default sm_80) and the CUDA toolkit root (default:
+  /// the one found at configure time).
+  llvm::SmallVector<std::string> cudaArchs;
+  std::string cudaToolkit;
+  /// Build the CUDA target's kernel mapping as a CPU program (testing).
+  bool cudaEmulate = false;
   /// The phase whose IR OutputKind::MLIR prints.
   Phase lastPhase = Phase::LLVM;
   OutputKind output = OutputKind::Executable;

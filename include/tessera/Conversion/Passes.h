@@ -7,6 +7,7 @@
 #ifndef TESSERA_CONVERSION_PASSES_H
 #define TESSERA_CONVERSION_PASSES_H
 
+#include "tessera/Conversion/TesseraToGPU/TesseraToGPU.h"
 #include "tessera/Conversion/TesseraToLinalg/TesseraToLinalg.h"
 
 namespace mlir::tessera {

@@ -29,4 +29,89 @@ def ConvertTesseraToLinalgPass : Pass<"convert-tessera-to-linalg"> {
   ];
 }
 
+def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
+  let summary = "Map the host functions' parallel loops to GPU blocks and threads";
+  let description = [{
+    Runs on bufferized IR, where every kernel (an attention or linear task
+    grid, an elementwise or reduction loop nest) is a top-level
+    `scf.parallel`. Each such loop of a host function becomes a
+    `gpu.launch` (through the upstream `convert-parallel-loops-to-gpu`):
+    its innermost dimension is split into blocks of up to `max-threads`
+    threads; the innermost three dimensions of the block grid map to block
+    x, y and z (a grid dimension over 65535 blocks runs sequentially inside
+    the kernel) and outer ones run sequentially. Tasks keep the schedule's
+    tiles: one task (an attention query tile, a linear column tile) is one
+    thread.
+
+    The operands of a kernel must be device-visible: function arguments,
+    allocations (made host-shared by `tessera-gpu-host-memory`), constant
+    globals (sunk into the kernel so that outlining copies them to the
+    device) and views of these. A loop that reads anything else, that has
+    reductions, or that allocates, runs on the host instead (correct with
+    host-shared memory, and reported by `--debug-only` free diagnostics as
+    a remark when `remarks` is set).
+
+    Functions called from a kernel are device functions; their loops are
+    not mapped.
+  }];
+  let options = [
+    Option<"maxThreads", "max-threads", "int64_t", "256",
+           "Threads per block (a multiple of 32, at most 1024)">,
+    Option<"remarks", "remarks", "bool", "false",
+           "Emit a remark for each loop left on the host">
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
+def TesseraGPUHostMemoryPass : Pass<"tessera-gpu-host-memory", "::mlir::ModuleOp"> {
+  let summary = "Allocate the host functions' buffers as host-shared (managed) GPU memory";
+  let description = [{
+    Rewrites `memref.alloc` / `memref.dealloc` in the functions outside
+    `gpu.module`s into `gpu.alloc host_shared` / `gpu.dealloc`, so that
+    both the kernels and any loop left on the host can read and write every
+    intermediate buffer. The runtime allocates the entry's inputs the same
+    way. Allocations inside device functions are not touched.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def TesseraGPUFatbinPass : Pass<"tessera-gpu-fatbin", "::mlir::ModuleOp"> {
+  let summary = "Assemble each gpu.binary's PTX into one fatbin for every architecture";
+  let description = [{
+    Runs after `gpu-module-to-binary{format=isa}` with one `#nvvm.target`
+    per architecture. For every `gpu.binary`, each PTX object is assembled
+    by `ptxas` into a cubin for its chip, and `fatbinary` packs the cubins
+    plus the PTX of the lowest architecture (for forward compatibility,
+    JIT-compiled by the driver on newer GPUs) into one fatbin, which
+    replaces the objects. The driver then picks the cubin matching the GPU
+    at load time.
+
+    `ptxas` and `fatbinary` are looked up in `toolkit`/bin, else as found
+    when the project was configured, else on PATH. A missing tool or a
+    failing assembly is a diagnostic, with ptxas's own message.
+  }];
+  let options = [
+    Option<"toolkit", "toolkit", "std::string", "\"\"",
+           "CUDA toolkit root (default: the one found at configure time)">
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def TesseraGPUEmulateLaunchesPass : Pass<"tessera-gpu-emulate-launches"> {
+  let summary = "Run gpu.launch bodies as CPU loops (testing without a GPU)";
+  let description = [{
+    Rewrites every `gpu.launch` into one `scf.parallel` over its blocks and
+    threads, the block and thread ids becoming induction variables. This is
+    exact for kernels without barriers or shared memory, which is all that
+    `tessera-gpu-map-loops` makes: so the CUDA target's loop mapping
+    (tiling, guards, sunk constants, what stays on the host) can be run and
+    checked numerically on a machine without a GPU. `tesserac
+    --cuda-emulate` builds such a CPU executable.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // TESSERA_CONVERSION_PASSES_TD

@@ -53,7 +53,50 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       *this, "features",
       llvm::cl::desc("LLVM target features added to the CPU's"),
       llvm::cl::init("")};
+  PassOptions::Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Where the kernels run: cpu or cuda (the host runs the "
+                     "rest, and launches them)"),
+      llvm::cl::init("cpu")};
+  PassOptions::ListOption<std::string> cudaArch{
+      *this, "cuda-arch",
+      llvm::cl::desc("CUDA architectures of the fatbin (default: sm_80); "
+                     "the lowest one's PTX is embedded too")};
+  PassOptions::Option<std::string> cudaFormat{
+      *this, "cuda-format",
+      llvm::cl::desc("What the kernels are embedded as: fatbin (cubins "
+                     "assembled by ptxas, plus PTX) or ptx (compiled by the "
+                     "driver when loaded)"),
+      llvm::cl::init("fatbin")};
+  PassOptions::Option<bool> cudaEmulate{
+      *this, "cuda-emulate",
+      llvm::cl::desc("With target=cuda: map the kernels onto blocks and "
+                     "threads as for a GPU, then run each launch as CPU "
+                     "loops (checks the mapping on a machine without a GPU)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<std::string> libdevice{
+      *this, "libdevice",
+      llvm::cl::desc("libdevice bitcode for the kernels' math (default: the "
+                     "toolkit's, found at configure time)"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit root holding ptxas and fatbinary "
+                     "(default: the one found at configure time)"),
+      llvm::cl::init("")};
 };
+
+/// The PTX ISA version (an NVPTX feature such as "+ptx80") used for a CUDA
+/// architecture, or "" if it is not supported.
+llvm::StringRef getCUDAFeatures(llvm::StringRef arch);
+
+/// The supported CUDA architectures, comma-separated (for diagnostics).
+llvm::StringRef getSupportedCUDAArchs();
+
+/// Checks the target options of `options`; `needsKernels`: the pipeline
+/// runs to the last phase (which needs libdevice for CUDA).
+llvm::LogicalResult verifyTargetOptions(const PipelineOptions &options,
+                                        bool needsKernels, std::string &error);
 
 /// Composite ops into core ops.
 void populateDecomposePhase(OpPassManager &pm, const PipelineOptions &options);

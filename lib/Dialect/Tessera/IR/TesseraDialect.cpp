@@ -227,3 +227,32 @@ void mlir::tessera::declareValidRange(Value value, int64_t lo, int64_t hi) {
   func.setArgAttr(arg.getArgNumber(), kValidRangeAttrName,
                   DenseI64ArrayAttr::get(func->getContext(), {lo, hi}));
 }
+
+void mlir::tessera::appendSignatureLines(
+    ModuleOp module,
+    function_ref<std::string(StringRef function, StringRef signature)> line) {
+  MLIRContext *ctx = module.getContext();
+  auto exports = module->getAttrOfType<DictionaryAttr>(kExportsAttrName);
+  auto models = exports ? exports.getAs<ArrayAttr>("models") : ArrayAttr();
+  if (!models)
+    return;
+  SmallVector<Attribute> updated;
+  for (Attribute model : models) {
+    auto dict = cast<DictionaryAttr>(model);
+    auto function = dict.getAs<StringAttr>("function");
+    auto signature = dict.getAs<StringAttr>("signature");
+    std::string text =
+        function && signature ? line(function, signature) : std::string();
+    if (text.empty()) {
+      updated.push_back(model);
+      continue;
+    }
+    NamedAttrList attrs(dict);
+    attrs.set("signature",
+              StringAttr::get(ctx, signature.getValue() + text + "\n"));
+    updated.push_back(attrs.getDictionary(ctx));
+  }
+  NamedAttrList attrs(exports);
+  attrs.set("models", ArrayAttr::get(ctx, updated));
+  module->setAttr(kExportsAttrName, attrs.getDictionary(ctx));
+}

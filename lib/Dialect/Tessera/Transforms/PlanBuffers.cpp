@@ -243,30 +243,12 @@ struct TesseraPlanBuffersPass
       planned[func.getSymName()] = *bytes;
     }
     // The signatures of exported entries say how much they plan.
-    auto exports = module->getAttrOfType<DictionaryAttr>(kExportsAttrName);
-    auto models = exports ? exports.getAs<ArrayAttr>("models") : ArrayAttr();
-    if (!models)
-      return;
-    SmallVector<Attribute> updated;
-    for (Attribute model : models) {
-      auto dict = cast<DictionaryAttr>(model);
-      auto function = dict.getAs<StringAttr>("function");
-      auto signature = dict.getAs<StringAttr>("signature");
-      auto it = planned.find(function.getValue());
-      if (it == planned.end() ||
-          signature.getValue().contains("\nscratch_bytes ")) {
-        updated.push_back(model);
-        continue;
-      }
-      NamedAttrList attrs(dict);
-      attrs.set("signature",
-                StringAttr::get(ctx, signature.getValue() + "scratch_bytes " +
-                                         std::to_string(it->second) + "\n"));
-      updated.push_back(attrs.getDictionary(ctx));
-    }
-    NamedAttrList attrs(exports);
-    attrs.set("models", ArrayAttr::get(ctx, updated));
-    module->setAttr(kExportsAttrName, attrs.getDictionary(ctx));
+    appendSignatureLines(module, [&](StringRef function, StringRef signature) {
+      auto it = planned.find(function);
+      if (it == planned.end() || signature.contains("\nscratch_bytes "))
+        return std::string();
+      return "scratch_bytes " + std::to_string(it->second);
+    });
   }
 };
 

@@ -7,6 +7,7 @@
 #ifndef TESSERA_DIALECT_TESSERA_IR_TESSERADIALECT_H
 #define TESSERA_DIALECT_TESSERA_IR_TESSERADIALECT_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 
@@ -40,6 +41,17 @@ inline constexpr llvm::StringLiteral kExportsAttrName = "tessera.exports";
 /// of its planned arena (a non-negative i64).
 inline constexpr llvm::StringLiteral kScratchBytesAttrName =
     "tessera.scratch_bytes";
+
+/// Appends a line to the signature of every exported model (recorded in
+/// `module`'s kExportsAttrName): `line(function, signature)` returns the
+/// line without its newline, or "" for none. Passes that change what the
+/// runtime must know about a model (its planned scratch, its target) say
+/// it this way; the runtime ignores line kinds it does not know.
+void appendSignatureLines(
+    mlir::ModuleOp module,
+    llvm::function_ref<std::string(llvm::StringRef function,
+                                   llvm::StringRef signature)>
+        line);
 
 /// Declares that `value`, if it is an argument of a function's entry block,
 /// must lie in [lo, hi): sets (or tightens) its kValidRangeAttrName, so the

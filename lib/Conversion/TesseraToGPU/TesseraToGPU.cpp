@@ -1,0 +1,586 @@
+//===- TesseraToGPU.cpp - Host-side mapping of kernels onto a GPU -*- C++
+//-*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The CUDA target reuses every phase up to bufferization: the same schedules
+// (task grids of tile ops, linalg loop nests) arrive here as top-level
+// scf.parallel loops of the host functions. These passes decide which of
+// them run as kernels, make the host's buffers visible to the device, and
+// turn the serialized PTX into one fatbin per module.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tessera/Conversion/TesseraToGPU/TesseraToGPU.h"
+#include "tessera/Dialect/Tessera/IR/TesseraDialect.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_TESSERAGPUMAPLOOPSPASS
+#define GEN_PASS_DEF_TESSERAGPUHOSTMEMORYPASS
+#define GEN_PASS_DEF_TESSERAGPUFATBINPASS
+#define GEN_PASS_DEF_TESSERAGPUEMULATELAUNCHESPASS
+#include "tessera/Conversion/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+/// Functions outside gpu.modules.
+static SmallVector<func::FuncOp> hostFunctions(ModuleOp module) {
+  return llvm::to_vector(module.getOps<func::FuncOp>());
+}
+
+//===----------------------------------------------------------------------===//
+// tessera-gpu-map-loops
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Follows view-like ops (subview, reshapes, casts) to the buffer a memref
+/// value is a view of.
+Value viewRoot(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
+      v = view.getViewSource();
+      continue;
+    }
+    if (auto cast = dyn_cast<memref::CastOp>(def)) {
+      v = cast.getSource();
+      continue;
+    }
+    break;
+  }
+  return v;
+}
+
+class LoopMapper {
+public:
+  LoopMapper(ModuleOp module, int64_t maxThreads, bool remarks)
+      : module(module), symbols(module), maxThreads(maxThreads),
+        remarks(remarks) {}
+
+  LogicalResult run() {
+    // Device functions: everything reachable by calls from a loop body.
+    SmallVector<func::FuncOp> work;
+    module.walk([&](scf::ParallelOp loop) {
+      loop.getBody()->walk([&](func::CallOp call) {
+        if (auto f = symbols.lookup<func::FuncOp>(call.getCallee()))
+          if (device.insert(f))
+            work.push_back(f);
+      });
+    });
+    while (!work.empty()) {
+      func::FuncOp f = work.pop_back_val();
+      f.walk([&](func::CallOp call) {
+        if (auto g = symbols.lookup<func::FuncOp>(call.getCallee()))
+          if (device.insert(g))
+            work.push_back(g);
+      });
+    }
+    SmallVector<scf::ParallelOp> loops;
+    for (func::FuncOp f : hostFunctions(module)) {
+      if (device.contains(f))
+        continue;
+      f.walk([&](scf::ParallelOp loop) {
+        if (!loop->getParentOfType<scf::ParallelOp>())
+          loops.push_back(loop);
+      });
+    }
+    for (scf::ParallelOp loop : loops) {
+      std::string why = whyNotOnDevice(loop);
+      if (!why.empty()) {
+        if (remarks)
+          loop.emitRemark() << "runs on the host: " << why;
+        continue;
+      }
+      sinkGlobals(loop);
+      if (failed(map(loop)))
+        return failure();
+    }
+    return success();
+  }
+
+private:
+  /// Why `loop` cannot run as a kernel, or "" if it can.
+  std::string whyNotOnDevice(scf::ParallelOp loop) {
+    if (!loop.getInitVals().empty())
+      return "it has reductions";
+    std::string why;
+    auto check = [&](Operation *op) {
+      if (isa<memref::AllocOp, memref::DeallocOp, memref::ReallocOp>(op))
+        why = "it allocates";
+      else if (isa<gpu::GPUDialect>(op->getDialect()))
+        why = "it holds GPU ops already";
+      else if (auto call = dyn_cast<func::CallOp>(op)) {
+        auto f = symbols.lookup<func::FuncOp>(call.getCallee());
+        if (!f || f.isExternal())
+          why = "it calls an external function";
+      }
+      return why.empty() ? WalkResult::advance() : WalkResult::interrupt();
+    };
+    if (loop.getBody()->walk(check).wasInterrupted())
+      return why;
+    llvm::SetVector<func::FuncOp> callees;
+    loop.getBody()->walk([&](func::CallOp call) {
+      if (auto f = symbols.lookup<func::FuncOp>(call.getCallee()))
+        callees.insert(f);
+    });
+    for (size_t i = 0; i < callees.size(); ++i) {
+      func::FuncOp callee = callees[i];
+      if (callee.walk(check).wasInterrupted())
+        return why + " (in @" + callee.getSymName().str() + ")";
+      callee.walk([&](func::CallOp call) {
+        if (auto f = symbols.lookup<func::FuncOp>(call.getCallee()))
+          callees.insert(f);
+      });
+    }
+    // Every buffer the kernel reads from outside must be device-visible.
+    // Globals read by device functions are copied to the device by
+    // outlining; they must not change.
+    auto checkGlobal = [&](memref::GetGlobalOp get) {
+      auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+      if (!global || !global.getConstant())
+        why = "it reads a mutable global";
+    };
+    for (func::FuncOp f : callees.takeVector())
+      f.walk(checkGlobal);
+    if (!why.empty())
+      return why;
+    loop.getBody()->walk([&](Operation *op) {
+      if (auto get = dyn_cast<memref::GetGlobalOp>(op))
+        checkGlobal(get);
+      for (Value operand : op->getOperands()) {
+        if (!isa<MemRefType>(operand.getType()) ||
+            loop->isProperAncestor(operand.getParentBlock()->getParentOp()))
+          continue;
+        Value root = viewRoot(operand);
+        if (auto get = root.getDefiningOp<memref::GetGlobalOp>()) {
+          checkGlobal(get);
+          continue;
+        }
+        DenseSet<Value> visited;
+        if (!isAllocated(root, visited))
+          why = "it reads a buffer that may not be an allocation or an "
+                "argument";
+      }
+      return why.empty() ? WalkResult::advance() : WalkResult::interrupt();
+    });
+    return why;
+  }
+
+  /// Whether every buffer `v` may be is a function argument or an
+  /// allocation (all of which tessera-gpu-host-memory makes host-shared),
+  /// through views, selects and the values carried by scf loops and ifs.
+  static bool isAllocated(Value v, DenseSet<Value> &visited) {
+    v = viewRoot(v);
+    if (!visited.insert(v).second)
+      return true; // Being checked further up.
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      Operation *owner = arg.getOwner()->getParentOp();
+      if (isa<func::FuncOp>(owner))
+        return true;
+      if (auto loop = dyn_cast<scf::ForOp>(owner)) {
+        if (arg.getArgNumber() == 0)
+          return false;
+        unsigned i = arg.getArgNumber() - 1;
+        return isAllocated(loop.getInitArgs()[i], visited) &&
+               isAllocated(loop.getYieldedValues()[i], visited);
+      }
+      return false;
+    }
+    Operation *def = v.getDefiningOp();
+    unsigned i = cast<OpResult>(v).getResultNumber();
+    if (isa<memref::AllocOp>(def))
+      return true;
+    if (auto select = dyn_cast<arith::SelectOp>(def))
+      return isAllocated(select.getTrueValue(), visited) &&
+             isAllocated(select.getFalseValue(), visited);
+    if (auto loop = dyn_cast<scf::ForOp>(def))
+      return isAllocated(loop.getInitArgs()[i], visited) &&
+             isAllocated(loop.getYieldedValues()[i], visited);
+    if (auto branch = dyn_cast<scf::IfOp>(def))
+      return isAllocated(branch.thenYield().getOperand(i), visited) &&
+             (branch.getElseRegion().empty() ||
+              isAllocated(branch.elseYield().getOperand(i), visited));
+    return false;
+  }
+
+  /// Clones the get_global (and the views of it) that `loop` reads from
+  /// outside into its body, so that outlining copies the constant to the
+  /// device instead of passing the host's address.
+  void sinkGlobals(scf::ParallelOp loop) {
+    OpBuilder b = OpBuilder::atBlockBegin(loop.getBody());
+    IRMapping mapping;
+    std::function<Value(Value)> sink = [&](Value v) -> Value {
+      if (Value mapped = mapping.lookupOrNull(v))
+        return mapped;
+      Operation *def = v.getDefiningOp();
+      for (Value operand : def->getOperands())
+        if (isa<MemRefType>(operand.getType()))
+          sink(operand);
+      Operation *clone = b.clone(*def, mapping);
+      return clone->getResult(cast<OpResult>(v).getResultNumber());
+    };
+    loop.getBody()->walk([&](Operation *op) {
+      for (OpOperand &use : op->getOpOperands()) {
+        Value v = use.get();
+        if (!isa<MemRefType>(v.getType()) || !v.getDefiningOp() ||
+            loop->isAncestor(v.getDefiningOp()))
+          continue;
+        Value root = viewRoot(v);
+        if (root.getDefiningOp<memref::GetGlobalOp>())
+          use.set(sink(v));
+      }
+    });
+  }
+
+  static std::optional<int64_t> extent(scf::ParallelOp loop, unsigned d) {
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()[d]);
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound()[d]);
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep()[d]);
+    if (!lb || !ub || !step || *step <= 0)
+      return std::nullopt;
+    return *ub <= *lb ? 0 : (*ub - *lb + *step - 1) / *step;
+  }
+
+  LogicalResult map(scf::ParallelOp loop) {
+    MLIRContext *ctx = loop.getContext();
+    unsigned n = loop.getNumLoops();
+    std::optional<int64_t> last = extent(loop, n - 1);
+    int64_t threads =
+        last ? std::clamp<int64_t>(*last, 1, maxThreads) : maxThreads;
+    SmallVector<int64_t> tiles(n, 1);
+    tiles.back() = threads;
+    // The block grid's extents, known before tiling makes the steps
+    // products.
+    SmallVector<std::optional<int64_t>> grid;
+    for (unsigned d = 0; d < n; ++d) {
+      std::optional<int64_t> e = extent(loop, d);
+      grid.push_back(e ? std::optional<int64_t>((*e + tiles[d] - 1) / tiles[d])
+                       : std::nullopt);
+    }
+    auto [outer, inner] =
+        scf::tileParallelLoop(loop, tiles, /*noMinMaxBounds=*/true);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+    auto dim = [&](gpu::Processor p) {
+      return gpu::ParallelLoopDimMappingAttr::get(ctx, p, id, id);
+    };
+    // The innermost block-grid dimensions go to x, y, z; y and z are
+    // limited to 65535 blocks.
+    SmallVector<gpu::ParallelLoopDimMappingAttr> outerMap(
+        n, dim(gpu::Processor::Sequential));
+    const gpu::Processor blocks[] = {
+        gpu::Processor::BlockX, gpu::Processor::BlockY, gpu::Processor::BlockZ};
+    for (unsigned k = 0; k < std::min(n, 3u); ++k) {
+      unsigned d = n - 1 - k;
+      if (k == 0 || (grid[d] && *grid[d] <= 65535))
+        outerMap[d] = dim(blocks[k]);
+    }
+    SmallVector<gpu::ParallelLoopDimMappingAttr> innerMap(
+        n, dim(gpu::Processor::Sequential));
+    innerMap.back() = dim(gpu::Processor::ThreadX);
+    if (failed(gpu::setMappingAttr(outer, outerMap)) ||
+        failed(gpu::setMappingAttr(inner, innerMap)))
+      return outer.emitError() << "cannot map the loop onto the GPU";
+    // Loops nested in a kernel run sequentially in its threads.
+    inner.getBody()->walk([&](scf::ParallelOp nested) {
+      SmallVector<gpu::ParallelLoopDimMappingAttr> seq(
+          nested.getNumLoops(), dim(gpu::Processor::Sequential));
+      (void)gpu::setMappingAttr(nested, seq);
+    });
+    return success();
+  }
+
+  ModuleOp module;
+  SymbolTable symbols;
+  llvm::SetVector<func::FuncOp> device;
+  int64_t maxThreads;
+  bool remarks;
+};
+
+struct GPUMapLoopsPass
+    : tessera::impl::TesseraGPUMapLoopsPassBase<GPUMapLoopsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (maxThreads < 32 || maxThreads > 1024 || maxThreads % 32) {
+      getOperation().emitError()
+          << "max-threads must be a multiple of 32 in [32, 1024], got "
+          << maxThreads;
+      return signalPassFailure();
+    }
+    if (failed(LoopMapper(getOperation(), maxThreads, remarks).run()))
+      signalPassFailure();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// tessera-gpu-emulate-launches
+//===----------------------------------------------------------------------===//
+
+struct GPUEmulateLaunchesPass
+    : tessera::impl::TesseraGPUEmulateLaunchesPassBase<GPUEmulateLaunchesPass> {
+  void runOnOperation() override {
+    SmallVector<gpu::LaunchOp> launches;
+    getOperation()->walk([&](gpu::LaunchOp l) { launches.push_back(l); });
+    for (gpu::LaunchOp launch : launches) {
+      Region &body = launch.getBody();
+      if (!llvm::hasSingleElement(body) || launch.getAsyncToken() ||
+          launch.hasClusterSize() || launch.getDynamicSharedMemorySize()) {
+        launch.emitError() << "only a synchronous single-block launch "
+                              "without clusters or shared memory can be "
+                              "emulated";
+        return signalPassFailure();
+      }
+      Location loc = launch.getLoc();
+      OpBuilder b(launch);
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+      gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+      SmallVector<Value> ubs = {grid.x,  grid.y,  grid.z,
+                                block.x, block.y, block.z};
+      auto loop = scf::ParallelOp::create(b, loc, SmallVector<Value>(6, zero),
+                                          ubs, SmallVector<Value>(6, one));
+      Block *src = &body.front();
+      Block *dst = loop.getBody();
+      src->getTerminator()->erase();
+      gpu::KernelDim3 ids[] = {launch.getBlockIds(), launch.getThreadIds()};
+      gpu::KernelDim3 sizes[] = {launch.getGridSize(), launch.getBlockSize()};
+      for (int k = 0; k < 2; ++k) {
+        for (auto [j, v] :
+             llvm::enumerate(SmallVector<Value>{ids[k].x, ids[k].y, ids[k].z}))
+          cast<BlockArgument>(v).replaceAllUsesWith(
+              loop.getInductionVars()[3 * k + j]);
+        for (auto [j, v] : llvm::enumerate(
+                 SmallVector<Value>{sizes[k].x, sizes[k].y, sizes[k].z}))
+          cast<BlockArgument>(v).replaceAllUsesWith(ubs[3 * k + j]);
+      }
+      dst->getOperations().splice(dst->begin(), src->getOperations());
+      launch.erase();
+    }
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// tessera-gpu-host-memory
+//===----------------------------------------------------------------------===//
+
+struct GPUHostMemoryPass
+    : tessera::impl::TesseraGPUHostMemoryPassBase<GPUHostMemoryPass> {
+  void runOnOperation() override {
+    // The runtime must hand such a model host-shared inputs (and free its
+    // results as such): the signature says so.
+    appendSignatureLines(getOperation(), [](StringRef, StringRef signature) {
+      return signature.contains("\ntarget ") ? std::string()
+                                             : std::string("target cuda");
+    });
+    for (func::FuncOp f : hostFunctions(getOperation())) {
+      SmallVector<Operation *> ops;
+      f.walk([&](Operation *op) {
+        if (isa<memref::AllocOp, memref::DeallocOp>(op))
+          ops.push_back(op);
+      });
+      for (Operation *op : ops) {
+        OpBuilder b(op);
+        if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+          auto shared = gpu::AllocOp::create(
+              b, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
+              ValueRange(), alloc.getDynamicSizes(), alloc.getSymbolOperands(),
+              /*hostShared=*/true);
+          alloc.replaceAllUsesWith(shared.getMemref());
+        } else {
+          // The runtime lowering frees on a stream: wait for one, free,
+          // and wait for the free.
+          auto dealloc = cast<memref::DeallocOp>(op);
+          Location loc = dealloc.getLoc();
+          Type token = gpu::AsyncTokenType::get(b.getContext());
+          Value stream =
+              gpu::WaitOp::create(b, loc, token, ValueRange()).getAsyncToken();
+          Value freed =
+              gpu::DeallocOp::create(b, loc, token, stream, dealloc.getMemref())
+                  .getAsyncToken();
+          gpu::WaitOp::create(b, loc, Type(), freed);
+        }
+        op->erase();
+      }
+    }
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// tessera-gpu-fatbin
+//===----------------------------------------------------------------------===//
+
+/// A CUDA toolkit program: `<toolkit>/bin/<name>`, the configured one, or
+/// PATH's.
+std::optional<std::string> findTool(StringRef toolkit, StringRef name) {
+  SmallVector<std::string, 3> roots;
+  if (!toolkit.empty())
+    roots.push_back(toolkit.str());
+  else
+    roots.push_back(TESSERA_CUDA_TOOLKIT);
+  for (const std::string &root : roots) {
+    if (root.empty())
+      continue;
+    SmallString<256> path(root);
+    llvm::sys::path::append(path, "bin", name);
+    if (llvm::sys::fs::can_execute(path))
+      return std::string(path);
+    if (!toolkit.empty())
+      return std::nullopt;
+  }
+  if (auto found = llvm::sys::findProgramByName(name))
+    return *found;
+  return std::nullopt;
+}
+
+/// `sm_90a` -> `90a` (fatbinary's spelling).
+StringRef smNumber(StringRef chip) { return chip.drop_front(3); }
+
+struct TempFile {
+  SmallString<128> path;
+  LogicalResult create(Operation *op, StringRef suffix) {
+    int fd;
+    if (auto ec = llvm::sys::fs::createTemporaryFile("tessera-cuda", suffix, fd,
+                                                     path))
+      return op->emitError()
+             << "cannot create a temporary file: " << ec.message();
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    return success();
+  }
+  ~TempFile() {
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+};
+
+LogicalResult runTool(Operation *op, StringRef program,
+                      ArrayRef<std::string> args, StringRef what) {
+  TempFile log;
+  if (failed(log.create(op, "log")))
+    return failure();
+  SmallVector<StringRef> argv = {program};
+  for (const std::string &a : args)
+    argv.push_back(a);
+  std::optional<StringRef> redirects[] = {std::nullopt, log.path.str(),
+                                          log.path.str()};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, redirects,
+                                     /*SecondsToWait=*/0, 0, &error);
+  if (rc == 0)
+    return success();
+  auto text = llvm::MemoryBuffer::getFile(log.path);
+  InFlightDiagnostic diag = op->emitError() << what << " failed";
+  if (!error.empty())
+    diag << ": " << error;
+  if (text && !(*text)->getBuffer().trim().empty())
+    diag << ":\n" << (*text)->getBuffer().trim();
+  return failure();
+}
+
+struct GPUFatbinPass : tessera::impl::TesseraGPUFatbinPassBase<GPUFatbinPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<gpu::BinaryOp> binaries(getOperation().getOps<gpu::BinaryOp>());
+    if (binaries.empty())
+      return;
+    std::optional<std::string> ptxas = findTool(toolkit, "ptxas");
+    std::optional<std::string> fatbinary = findTool(toolkit, "fatbinary");
+    if (!ptxas || !fatbinary) {
+      getOperation().emitError()
+          << "the CUDA toolkit's " << (!ptxas ? "ptxas" : "fatbinary")
+          << " was not found (install the CUDA toolkit, set CUDA_HOME or put "
+             "it on PATH; --emit=ptx needs neither)";
+      return signalPassFailure();
+    }
+    for (gpu::BinaryOp binary : binaries)
+      if (failed(pack(binary, *ptxas, *fatbinary)))
+        return signalPassFailure();
+  }
+
+  LogicalResult pack(gpu::BinaryOp binary, StringRef ptxas,
+                     StringRef fatbinary) {
+    std::vector<std::unique_ptr<TempFile>> files;
+    SmallVector<std::string> fatArgs = {"--64", "--create"};
+    TempFile &out = *files.emplace_back(std::make_unique<TempFile>());
+    if (failed(out.create(binary, "fatbin")))
+      return failure();
+    fatArgs.push_back(out.path.str().str());
+    Attribute firstTarget;
+    gpu::KernelTableAttr kernels;
+    for (Attribute attr : binary.getObjects()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      auto target = dyn_cast<NVVM::NVVMTargetAttr>(object.getTarget());
+      if (!target || object.getFormat() != gpu::CompilationTarget::Assembly)
+        return binary.emitError()
+               << "expected PTX objects for NVVM targets (run "
+                  "gpu-module-to-binary{format=isa} first)";
+      StringRef chip = target.getChip();
+      TempFile &ptx = *files.emplace_back(std::make_unique<TempFile>());
+      TempFile &cubin = *files.emplace_back(std::make_unique<TempFile>());
+      if (failed(ptx.create(binary, "ptx")) ||
+          failed(cubin.create(binary, "cubin")))
+        return failure();
+      {
+        std::error_code ec;
+        llvm::raw_fd_ostream os(ptx.path, ec);
+        if (ec)
+          return binary.emitError() << "cannot write PTX: " << ec.message();
+        // The serializer NUL-terminates the PTX.
+        os << object.getObject().getValue().rtrim(StringRef("\0", 1));
+      }
+      if (failed(runTool(binary, ptxas,
+                         {"-arch=" + chip.str(),
+                          "-O" + std::to_string(target.getO()),
+                          ptx.path.str().str(), "-o", cubin.path.str().str()},
+                         ("ptxas for " + chip).str())))
+        return failure();
+      fatArgs.push_back(
+          ("--image3=kind=elf,sm=" + smNumber(chip) + ",file=" + cubin.path)
+              .str());
+      if (!firstTarget) {
+        // The first (lowest) architecture's PTX lets the driver compile for
+        // GPUs newer than every cubin.
+        fatArgs.push_back(
+            ("--image3=kind=ptx,sm=" + smNumber(chip) + ",file=" + ptx.path)
+                .str());
+        firstTarget = target;
+        kernels = object.getKernels();
+      }
+    }
+    if (failed(runTool(binary, fatbinary, fatArgs, "fatbinary")))
+      return failure();
+    auto data = llvm::MemoryBuffer::getFile(out.path, /*IsText=*/false);
+    if (!data)
+      return binary.emitError() << "cannot read the fatbin";
+    Builder b(binary.getContext());
+    auto object = gpu::ObjectAttr::get(
+        binary.getContext(), firstTarget, gpu::CompilationTarget::Fatbin,
+        b.getStringAttr((*data)->getBuffer()), DictionaryAttr(), kernels);
+    binary.setObjectsAttr(b.getArrayAttr({object}));
+    return success();
+  }
+};
+
+} // namespace
