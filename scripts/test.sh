@@ -23,6 +23,20 @@ for level in "${levels[@]+"${levels[@]}"}"; do
   /usr/lib/llvm-22/bin/lit -q --param "tessera_mcpu=$level" \
     "$BUILD_DIR/test/Integration" "$BUILD_DIR/test/Examples"
 done
+# The CUDA target's kernel mapping, run as CPU loops (every machine), and
+# on a GPU where the driver finds one (tier 3: the executed suites on the
+# device, against the same NumPy references).
+echo "== executed suites through the CUDA mapping, emulated on the CPU"
+/usr/lib/llvm-22/bin/lit -q --param tessera_target=cuda-emulate \
+  "$BUILD_DIR/test/Integration/CPU" "$BUILD_DIR/test/Examples"
+if python3 -c 'import ctypes, sys
+c = ctypes.CDLL("libcuda.so.1"); n = ctypes.c_int(0)
+sys.exit(not (c.cuInit(0) == 0 and c.cuDeviceGetCount(ctypes.byref(n)) == 0
+              and n.value > 0))' 2>/dev/null; then
+  echo "== executed suites on the CUDA device"
+  /usr/lib/llvm-22/bin/lit -q --param tessera_target=cuda \
+    "$BUILD_DIR/test/Integration/CPU" "$BUILD_DIR/test/Examples"
+fi
 if [ "${TESSERA_QUICK:-0}" = 1 ]; then
   exit 0
 fi

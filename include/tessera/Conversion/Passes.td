@@ -48,8 +48,7 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
     globals (sunk into the kernel so that outlining copies them to the
     device) and views of these. A loop that reads anything else, that has
     reductions, or that allocates, runs on the host instead (correct with
-    host-shared memory, and reported by `--debug-only` free diagnostics as
-    a remark when `remarks` is set).
+    host-shared memory; `remarks=1` reports each such loop and why).
 
     Functions called from a kernel are device functions; their loops are
     not mapped.

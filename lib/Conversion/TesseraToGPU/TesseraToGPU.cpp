@@ -326,7 +326,7 @@ struct GPUMapLoopsPass
     if (maxThreads < 32 || maxThreads > 1024 || maxThreads % 32) {
       getOperation().emitError()
           << "max-threads must be a multiple of 32 in [32, 1024], got "
-          << maxThreads;
+          << static_cast<int64_t>(maxThreads);
       return signalPassFailure();
     }
     if (failed(LoopMapper(getOperation(), maxThreads, remarks).run()))
