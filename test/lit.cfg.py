@@ -35,8 +35,8 @@ mcpu = lit_config.params.get("tessera_mcpu", "")
 # `--param tessera_target=cuda` compiles every tesserac test for the CUDA
 # target (tier 3: the executed suites on a GPU); `cuda-emulate` builds the
 # same kernel mapping as CPU loops (scripts/test.sh runs the executed suites
-# so on every machine). Tests that cannot follow say
-# `UNSUPPORTED: cuda-target` with the reason.
+# so on every machine). Tests that cannot follow say `UNSUPPORTED:
+# cuda-target` (or `cuda-kernels`, on the GPU only) with the reason.
 target = lit_config.params.get("tessera_target", "")
 if target not in ("", "cpu", "cuda", "cuda-emulate"):
     lit_config.fatal(f"unknown tessera_target '{target}'")
@@ -45,6 +45,9 @@ target_args = {"cuda": ["--target=cuda"],
                    target, [])
 if target_args:
     config.available_features.add("cuda-target")
+if target == "cuda":
+    # Kernels really on the GPU (not emulated on the CPU).
+    config.available_features.add("cuda-kernels")
 extra_args = ([f"--mcpu={mcpu}"] if mcpu else []) + target_args
 tools = [
     ToolSubst("tessera-opt", unresolved="fatal"),

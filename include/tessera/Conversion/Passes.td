@@ -88,8 +88,9 @@ def TesseraGPUFatbinPass : Pass<"tessera-gpu-fatbin", "::mlir::ModuleOp"> {
     replaces the objects. The driver then picks the cubin matching the GPU
     at load time.
 
-    `ptxas` and `fatbinary` are looked up in `toolkit`/bin, else as found
-    when the project was configured, else on PATH. A missing tool or a
+    `ptxas` and `fatbinary` are looked up in `toolkit`/bin if it is set;
+    else in the toolkit found when the project was configured, then under
+    CUDA_HOME, CUDA_ROOT and CUDA_PATH, then on PATH. A missing tool or a
     failing assembly is a diagnostic, with ptxas's own message.
   }];
   let options = [

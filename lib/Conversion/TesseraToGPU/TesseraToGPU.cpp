@@ -432,24 +432,25 @@ struct GPUHostMemoryPass
 // tessera-gpu-fatbin
 //===----------------------------------------------------------------------===//
 
-/// A CUDA toolkit program: `<toolkit>/bin/<name>`, the configured one, or
-/// PATH's.
+/// A CUDA toolkit program: `<toolkit>/bin/<name>` if a toolkit is given;
+/// else the configured toolkit's, CUDA_HOME's, CUDA_ROOT's, CUDA_PATH's or
+/// PATH's, the first that exists.
 std::optional<std::string> findTool(StringRef toolkit, StringRef name) {
-  SmallVector<std::string, 3> roots;
-  if (!toolkit.empty())
-    roots.push_back(toolkit.str());
-  else
-    roots.push_back(TESSERA_CUDA_TOOLKIT);
-  for (const std::string &root : roots) {
-    if (root.empty())
-      continue;
+  auto inRoot = [&](StringRef root) -> std::optional<std::string> {
     SmallString<256> path(root);
     llvm::sys::path::append(path, "bin", name);
-    if (llvm::sys::fs::can_execute(path))
+    if (!root.empty() && llvm::sys::fs::can_execute(path))
       return std::string(path);
-    if (!toolkit.empty())
-      return std::nullopt;
-  }
+    return std::nullopt;
+  };
+  if (!toolkit.empty())
+    return inRoot(toolkit);
+  if (auto found = inRoot(TESSERA_CUDA_TOOLKIT))
+    return found;
+  for (const char *var : {"CUDA_HOME", "CUDA_ROOT", "CUDA_PATH"})
+    if (const char *root = std::getenv(var))
+      if (auto found = inRoot(root))
+        return found;
   if (auto found = llvm::sys::findProgramByName(name))
     return *found;
   return std::nullopt;
@@ -510,8 +511,11 @@ struct GPUFatbinPass : tessera::impl::TesseraGPUFatbinPassBase<GPUFatbinPass> {
     if (!ptxas || !fatbinary) {
       getOperation().emitError()
           << "the CUDA toolkit's " << (!ptxas ? "ptxas" : "fatbinary")
-          << " was not found (install the CUDA toolkit, set CUDA_HOME or put "
-             "it on PATH; --emit=ptx needs neither)";
+          << " was not found "
+          << (toolkit.empty()
+                  ? "(install the CUDA toolkit, set CUDA_HOME or put it on "
+                    "PATH; --emit=ptx needs neither)"
+                  : "in '" + toolkit + "/bin'");
       return signalPassFailure();
     }
     for (gpu::BinaryOp binary : binaries)
