@@ -36,12 +36,12 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
     grid, an elementwise or reduction loop nest) is a top-level
     `scf.parallel`. Each such loop of a host function becomes a
     `gpu.launch` (through the upstream `convert-parallel-loops-to-gpu`):
-    its innermost dimension is split into blocks of up to `max-threads`
-    threads; the innermost three dimensions of the block grid map to block
-    x, y and z (a grid dimension over 65535 blocks runs sequentially inside
-    the kernel) and outer ones run sequentially. Tasks keep the schedule's
-    tiles: one task (an attention query tile, a linear column tile) is one
-    thread.
+    its dimensions are collapsed into one linear index, split into blocks of
+    `max-threads` threads (whole warps, or the iteration count below 32),
+    the last block guarded. One linear grid keeps every warp full whatever
+    the loop's shape and has no 65535-block limit. Tasks keep the
+    schedule's tiles: one task (an attention query tile, a linear column
+    tile) is one thread.
 
     The operands of a kernel must be device-visible: function arguments,
     allocations (made host-shared by `tessera-gpu-host-memory`), constant
@@ -100,11 +100,12 @@ def TesseraGPUFatbinPass : Pass<"tessera-gpu-fatbin", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
-def TesseraGPUEmulateLaunchesPass : Pass<"tessera-gpu-emulate-launches"> {
+def TesseraGPUEmulateLaunchesPass : Pass<"tessera-gpu-emulate-launches", "::mlir::ModuleOp"> {
   let summary = "Run gpu.launch bodies as CPU loops (testing without a GPU)";
   let description = [{
     Rewrites every `gpu.launch` into one `scf.parallel` over its blocks and
-    threads, the block and thread ids becoming induction variables. This is
+    threads, the block and thread ids becoming induction variables, whose
+    body calls the kernel body outlined into a private function. This is
     exact for kernels without barriers or shared memory, which is all that
     `tessera-gpu-map-loops` makes: so the CUDA target's loop mapping
     (tiling, guards, sunk constants, what stays on the host) can be run and

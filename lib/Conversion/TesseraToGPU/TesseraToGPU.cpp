@@ -25,15 +25,19 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/MathExtras.h"
+
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include <numeric>
 
 namespace mlir::tessera {
 #define GEN_PASS_DEF_TESSERAGPUMAPLOOPSPASS
@@ -264,44 +268,46 @@ private:
     return *ub <= *lb ? 0 : (*ub - *lb + *step - 1) / *step;
   }
 
+  /// Collapses `loop` into one dimension, splits it into blocks of up to
+  /// maxThreads threads and maps blocks and threads to x. One linear grid
+  /// keeps every warp full whatever the shape (a task grid of 2 x 16 x 8
+  /// tiles is 256 threads, not 8 per block) and has no 65535-block limit.
   LogicalResult map(scf::ParallelOp loop) {
     MLIRContext *ctx = loop.getContext();
     unsigned n = loop.getNumLoops();
-    std::optional<int64_t> last = extent(loop, n - 1);
-    int64_t threads =
-        last ? std::clamp<int64_t>(*last, 1, maxThreads) : maxThreads;
-    SmallVector<int64_t> tiles(n, 1);
-    tiles.back() = threads;
-    // The block grid's extents, known before tiling makes the steps
-    // products.
-    SmallVector<std::optional<int64_t>> grid;
-    for (unsigned d = 0; d < n; ++d) {
+    std::optional<int64_t> total = 1;
+    for (unsigned d = 0; d < n && total; ++d) {
       std::optional<int64_t> e = extent(loop, d);
-      grid.push_back(e ? std::optional<int64_t>((*e + tiles[d] - 1) / tiles[d])
-                       : std::nullopt);
+      int64_t product;
+      if (!e || llvm::MulOverflow(*total, *e, product))
+        total = std::nullopt;
+      else
+        total = product;
     }
+    if (n > 1) {
+      Operation *next = loop->getNextNode();
+      IRRewriter rewriter(ctx);
+      rewriter.setInsertionPoint(loop);
+      std::vector<unsigned> dims(n);
+      std::iota(dims.begin(), dims.end(), 0u);
+      collapseParallelLoops(rewriter, loop, {dims});
+      loop = dyn_cast_or_null<scf::ParallelOp>(next->getPrevNode());
+      if (!loop)
+        return next->emitError() << "cannot collapse a loop for the GPU";
+    }
+    // Whole warps, unless the loop has fewer iterations than one.
+    int64_t threads = maxThreads;
+    if (total && *total < maxThreads)
+      threads = *total <= 32 ? std::max<int64_t>(*total, 1)
+                             : llvm::alignTo(*total, 32);
     auto [outer, inner] =
-        scf::tileParallelLoop(loop, tiles, /*noMinMaxBounds=*/true);
+        scf::tileParallelLoop(loop, {threads}, /*noMinMaxBounds=*/true);
     AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
     auto dim = [&](gpu::Processor p) {
       return gpu::ParallelLoopDimMappingAttr::get(ctx, p, id, id);
     };
-    // The innermost block-grid dimensions go to x, y, z; y and z are
-    // limited to 65535 blocks.
-    SmallVector<gpu::ParallelLoopDimMappingAttr> outerMap(
-        n, dim(gpu::Processor::Sequential));
-    const gpu::Processor blocks[] = {
-        gpu::Processor::BlockX, gpu::Processor::BlockY, gpu::Processor::BlockZ};
-    for (unsigned k = 0; k < std::min(n, 3u); ++k) {
-      unsigned d = n - 1 - k;
-      if (k == 0 || (grid[d] && *grid[d] <= 65535))
-        outerMap[d] = dim(blocks[k]);
-    }
-    SmallVector<gpu::ParallelLoopDimMappingAttr> innerMap(
-        n, dim(gpu::Processor::Sequential));
-    innerMap.back() = dim(gpu::Processor::ThreadX);
-    if (failed(gpu::setMappingAttr(outer, outerMap)) ||
-        failed(gpu::setMappingAttr(inner, innerMap)))
+    if (failed(gpu::setMappingAttr(outer, {dim(gpu::Processor::BlockX)})) ||
+        failed(gpu::setMappingAttr(inner, {dim(gpu::Processor::ThreadX)})))
       return outer.emitError() << "cannot map the loop onto the GPU";
     // Loops nested in a kernel run sequentially in its threads.
     inner.getBody()->walk([&](scf::ParallelOp nested) {
@@ -378,8 +384,24 @@ struct GPUEmulateLaunchesPass
       }
       dst->getOperations().splice(dst->begin(), src->getOperations());
       launch.erase();
+      // The body becomes a function, as a task is: the OpenMP lowering
+      // wraps a loop body in an alloca scope, which cannot hold the
+      // control flow of the kernel's guards.
+      IRRewriter rewriter(loop.getContext());
+      std::string name;
+      do
+        name = ("__tessera_emulated_kernel_" + Twine(counter++)).str();
+      while (SymbolTable::lookupSymbolIn(getOperation(), name));
+      FailureOr<func::FuncOp> kernel =
+          outlineSingleBlockRegion(rewriter, loc, loop.getRegion(), name);
+      if (failed(kernel)) {
+        loop.emitError() << "cannot outline an emulated kernel";
+        return signalPassFailure();
+      }
+      kernel->setPrivate();
     }
   }
+  unsigned counter = 0;
 };
 
 //===----------------------------------------------------------------------===//

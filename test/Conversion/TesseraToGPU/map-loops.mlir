@@ -4,18 +4,24 @@
 memref.global "private" constant @table : memref<4xi32> = dense<[0, 1, 2, 3]>
 memref.global "private" @counter : memref<1xi32> = dense<0>
 
-// An elementwise nest: the innermost dimension is split into blocks of 256
-// threads (guarded), the grid's innermost dimensions go to block x, y.
+// An elementwise nest becomes one linear grid (3 x 1000 = 3000
+// iterations): blocks of 256 threads, the last one guarded; the indices are
+// recovered from the linear one.
 // CHECK-LABEL: func.func @elementwise
-// CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}}) step (%{{.*}}, %[[S:.*]])
-// CHECK:   scf.parallel (%{{.*}}, %[[T:.*]]) =
+// CHECK: %[[N:.*]] = arith.muli %{{.*}}, %c1000
+// CHECK: scf.parallel (%[[B:.*]]) = (%{{.*}}) to (%[[N]]) step (%[[S:.*]]) {
+// CHECK:   scf.parallel (%[[T:.*]]) = (%{{.*}}) to (%[[S]]) step (%{{.*}}) {
+// CHECK:     %[[I:.*]] = arith.addi %[[T]], %[[B]]
+// CHECK:     %[[IN:.*]] = arith.cmpi ult, %{{.*}}, %[[N]]
 // CHECK:     scf.if
-// CHECK:       memref.load
+// CHECK:       %[[C:.*]] = arith.remsi %[[I]], %c1000
+// CHECK:       %[[R:.*]] = arith.divsi %[[I]], %c1000
+// CHECK:       memref.load %{{.*}}[%[[R]], %[[C]]]
 // CHECK:       math.exp
-// CHECK:   } {mapping = [#gpu.loop_dim_map<processor = sequential, map = (d0) -> (d0), bound = (d0) -> (d0)>, #gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
-// CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_y, map = (d0) -> (d0), bound = (d0) -> (d0)>, #gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
+// CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
+// CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
 // LAUNCH-LABEL: func.func @elementwise
-// LAUNCH: gpu.launch_func  @elementwise_kernel::@elementwise_kernel blocks in (%c4, %c3, %c1) threads in (%c256, %c1, %c1)
+// LAUNCH: gpu.launch_func  @elementwise_kernel::@elementwise_kernel blocks in (%c12, %c1, %c1) threads in (%c256, %c1, %c1)
 func.func @elementwise(%x: memref<3x1000xf32>, %y: memref<3x1000xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -30,7 +36,7 @@ func.func @elementwise(%x: memref<3x1000xf32>, %y: memref<3x1000xf32>) {
   return
 }
 
-// A small innermost dimension gets as many threads as it has iterations;
+// A loop shorter than a warp gets as many threads as it has iterations;
 // a constant global read by the loop is sunk into it, so that outlining
 // copies it to the device.
 // CHECK-LABEL: func.func @small_and_global
@@ -102,10 +108,26 @@ func.func @host_loops(%x: memref<8xf32>, %out: memref<f32>) {
 }
 func.func private @external()
 
+// A loop shorter than a block gets whole warps (3 x 40 = 120: 128 threads).
+// LAUNCH-LABEL: func.func @partial_block
+// LAUNCH: blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1)
+func.func @partial_block(%y: memref<3x40xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c40 = arith.constant 40 : index
+  %v = arith.constant 1.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c3, %c40) step (%c1, %c1) {
+    memref.store %v, %y[%i, %j] : memref<3x40xf32>
+    scf.reduce
+  }
+  return
+}
+
 // Buffers carried by host loops are allocations or arguments: mapped.
 // CHECK-LABEL: func.func @carried
 // CHECK: scf.for
-// CHECK: mapping = [#gpu.loop_dim_map<processor = block_x
+// CHECK: mapping = [#gpu.loop_dim_map<processor = thread_x
 func.func @carried(%x: memref<8xf32>, %n: index) -> memref<8xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -1,8 +1,8 @@
 // Accuracy of the vectorised exp/tanh/erf (tessera-math-approximation)
 // against float64 NumPy; also checks they replaced the libm calls.
-// CUDA kernels take these functions from libdevice instead: the test is
-// about the CPU's polynomials.
-// UNSUPPORTED: cuda-kernels
+// CUDA kernels take these functions from libdevice instead, one element per
+// thread: the test is about the CPU's vectorised polynomials.
+// UNSUPPORTED: cuda-target
 // RUN: tesserac %s -o %t
 // RUN: %PYTHON %reference/check_math.py %t | FileCheck %s
 // RUN: tesserac %s --emit=llvm -o - | FileCheck %s --check-prefix=CHECK-IR

@@ -12,14 +12,14 @@
 // CPU: scf.parallel
 // CPU-NOT: gpu.
 
-// The host launches the attention grid (2 heads x 8 query tiles: one
-// block per head, a thread per query tile) and reads nothing itself.
+// The host launches the attention grid (2 heads x 8 query tiles, a thread
+// per query tile, 16 in one block) and reads nothing itself.
 // CUDA: func.func @tessera_model_main
 // CUDA: gpu.alloc  host_shared () : memref<1x2x512x64xf32>
-// CUDA: gpu.launch_func  @[[K:.*]]::@{{.*}} blocks in (%c1, %c2, %c1) threads in (%c8, %c1, %c1)
+// CUDA: gpu.launch_func  @[[K:.*]]::@{{.*}} blocks in (%c1, %c1, %c1) threads in (%c16, %c1, %c1)
 // CUDA: gpu.module @[[K]]
 // CUDA: gpu.func @{{.*}} kernel
-// CUDA: gpu.block_id  y
+// CUDA: gpu.block_id  x
 // CUDA: gpu.thread_id  x
 // CUDA: func.call @__tessera_attention_task_0
 // CUDA-DAG: memref.global "private" constant @__tessera_attention_tiles_0 : memref<30xi32> = dense<[1, 0, 3, 0, 2, 5, 0, 2, 4, 7, 1, 2, 4, 6, 9, 3, 4, 6, 8, 11, 5, 6, 8, 10, 13, 7, 8, 10, 12, 15]>
