@@ -161,8 +161,12 @@ static std::optional<DType> mapDescr(std::string_view descr, bool &bigEndian) {
     if (!dtype)
       continue;
     // Byte order is irrelevant for one-byte types; '=' is native
-    // (little-endian on all supported hosts).
-    if (getDTypeInfo(*dtype).size == 1 ? order != '|' : order == '=')
+    // (little-endian on all supported hosts). bf16 is raw 2-byte data
+    // ('V2'), for which NumPy itself writes '|'.
+    bool isVoid = rest.front() == 'V';
+    if (getDTypeInfo(*dtype).size == 1
+            ? order != '|'
+            : order == '=' || (isVoid && order == '|'))
       return dtype;
     bigEndian = order == '>';
     return std::nullopt;

@@ -21,7 +21,7 @@ if has avx512f avx512bw avx512dq avx512vl; then levels+=(x86-64-v4); fi
 for level in "${levels[@]+"${levels[@]}"}"; do
   echo "== executed suites at --mcpu=$level"
   /usr/lib/llvm-22/bin/lit -q --param "tessera_mcpu=$level" \
-    "$BUILD_DIR/test/Integration" "$BUILD_DIR/test/Examples"
+    "$BUILD_DIR/test/Integration/CPU" "$BUILD_DIR/test/Examples"
 done
 # The CUDA target's kernel mapping, run as CPU loops (every machine), and
 # on a GPU where the driver finds one (tier 3: the executed suites on the

@@ -89,6 +89,7 @@ void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
                                            const PipelineOptions &) {
   pm.addPass(createTesseraRaiseAttentionPass());
   pm.addPass(createTesseraDecomposePass());
+  pm.addPass(createTesseraWidenStoragePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

@@ -16,8 +16,12 @@ statements run after that, with each input bound to its name (e.g.
 `--exec "v[0, :, 7] = np.inf"`). --stats also checks an output's mean and
 standard deviation.
 Tolerance (DESIGN.md): max|err| <= 1e-4 * max(1, max|ref|) over the entries
-where the reference is not NaN; NaN must appear exactly where the reference
-has it (the count is printed as `nan=N` when non-zero).
+where the reference is not NaN, for f32 outputs. f16 and bf16 are storage
+types (computed in f32, rounded once): their inputs are drawn in f32 and
+rounded to the type (the reference sees the rounded values), and an output
+of such a type also gets its rounding, half an ulp: (1e-4 + 2^-11) and
+(1e-4 + 2^-8) * max(1, max|ref|). NaN must appear exactly where the
+reference has it (the count is printed as `nan=N` when non-zero).
 Prints one `PASS`/`FAIL` line per output; exits 1 on any failure.
 """
 import argparse
@@ -35,8 +39,31 @@ import ops  # noqa: E402
 import sampling  # noqa: E402
 import schedulers  # noqa: E402
 
-DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64,
-          "i1": np.bool_}
+DTYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16,
+          "i32": np.int32, "i64": np.int64, "i1": np.bool_}
+# Half an ulp of each storage type, relative (its rounding of a result).
+ROUNDING = {"f16": 2.0 ** -11, "bf16": 2.0 ** -8}
+
+
+def to_bf16(values):
+    """float -> bf16 bits (round to nearest, ties to even), as .npy's V2."""
+    bits = np.asarray(values, np.float32).view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    return rounded.astype(np.uint16).view("V2")
+
+
+def from_storage(arr):
+    """float64 values of an array as stored (bf16 arrives as V2)."""
+    if arr.dtype.kind == "V" and arr.dtype.itemsize == 2:
+        return (arr.view(np.uint16).astype(np.uint32) << 16).view(
+            np.float32).astype(np.float64)
+    return arr.astype(np.float64) if arr.dtype.kind == "f" else arr
+
+
+def storage(values, dtype):
+    if dtype == "bf16":
+        return to_bf16(values)
+    return np.asarray(values, DTYPES[dtype])
 
 
 def signature(exe):
@@ -93,11 +120,12 @@ def main():
         for name, dtype, shape in inputs:
             lo, hi = ranges.get(name, default)
             if name in fixed:
-                arr = np.asarray(eval(fixed[name], {"np": np}), DTYPES[dtype])  # noqa: S307
+                arr = np.asarray(eval(fixed[name], {"np": np}))  # noqa: S307
             elif dtype == "i1":
                 arr = rng.uniform(size=shape) < 0.7
             else:
-                arr = rng.uniform(lo, hi, size=shape).astype(DTYPES[dtype])
+                arr = rng.uniform(lo, hi, size=shape)
+            arr = np.array(arr, np.float32 if dtype == "bf16" else DTYPES[dtype])
             for index in nans.get(name, []):
                 arr[eval(f"np.s_[{index}]", {"np": np})] = np.nan  # noqa: S307
             arrays[name] = arr
@@ -107,11 +135,11 @@ def main():
             arrays = {name: np.asarray(scope[name], arrays[name].dtype)
                       for name in arrays}
         for name, dtype, shape in inputs:
-            arr = arrays[name]
+            arr = storage(arrays[name], dtype)
             path = os.path.join(tmp, f"in_{name}.npy")
             np.save(path, arr)
             cmd += ["--input", f"{name}={path}"]
-            env["I"][name] = arr.astype(np.float64) if arr.dtype.kind == "f" else arr
+            env["I"][name] = from_storage(arr)
             if name.isidentifier():
                 env[name] = env["I"][name]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -119,8 +147,8 @@ def main():
         if not isinstance(refs, tuple):
             refs = (refs,)
         ok = True
-        for (name, _, shape), ref in zip(outputs, refs):
-            got = np.load(os.path.join(tmp, f"{name}.npy")).astype(np.float64)
+        for (name, dtype, shape), ref in zip(outputs, refs):
+            got = from_storage(np.load(os.path.join(tmp, f"{name}.npy"))).astype(np.float64)
             if got.shape != ref.shape:
                 print(f"FAIL {name}: shape {got.shape} != reference {ref.shape}")
                 ok = False
@@ -133,7 +161,8 @@ def main():
                 continue
             got, ref = got[~nan], ref[~nan]
             err = float(np.max(np.abs(got - ref))) if ref.size else 0.0
-            tol = 1e-4 * max(1.0, float(np.max(np.abs(ref))) if ref.size else 1.0)
+            tol = (1e-4 + ROUNDING.get(dtype, 0.0)) * max(
+                1.0, float(np.max(np.abs(ref))) if ref.size else 1.0)
             good = err <= tol
             ok &= good
             extra = f" nan={int(nan.sum())}" if nan.any() else ""
@@ -141,7 +170,7 @@ def main():
         for spec in a.stats:
             name, vals = spec.split("=")
             mu, sd, tol = (float(v) for v in vals.split(","))
-            got = np.load(os.path.join(tmp, f"{name}.npy")).astype(np.float64)
+            got = from_storage(np.load(os.path.join(tmp, f"{name}.npy"))).astype(np.float64)
             m, d = float(got.mean()), float(got.std())
             good = abs(m - mu) <= tol and abs(d - sd) <= tol
             ok &= good

@@ -127,6 +127,26 @@ def TesseraDecomposePass : Pass<"tessera-decompose"> {
   ];
 }
 
+def TesseraWidenStoragePass : Pass<"tessera-widen-storage"> {
+  let summary = "Compute f16 and bf16 tensors of tessera ops in f32";
+  let description = [{
+    f16 and bf16 are storage types: every `tessera` op whose tensor
+    operands or results have one of them is rewritten to compute in f32.
+    Its f16/bf16 operands are widened exactly (`arith.extf`), the op runs on
+    f32 tensors, and each f16/bf16 result is rounded once, to nearest even
+    (`arith.truncf`). Integer and i1 tensors (routing indices, masks) and
+    f32 ones are left alone. The conversions are elementwise loop nests of
+    their own (fused with neighbouring elementwise work where the
+    elementwise fusion finds it, not into the kernels' loads).
+
+    Scalar regions (`score_mod`, epilogues) written in the storage type
+    keep computing in it: their f16/bf16 arguments arrive in f32 and are
+    rounded on entry, their f16/bf16 yields are widened. An op that does not
+    verify on f32 tensors is reported and the pass fails.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def TesseraPrintSchedulePass : Pass<"tessera-print-schedule"> {
   let summary = "Print the sampling tables of every scheduler_step and sample op";
   let description = [{
