@@ -112,8 +112,15 @@ CUmodule load(LazyModule *m) {
   std::lock_guard<std::mutex> lock(moduleMutex);
   if (!m->module) {
     ensureInitialized();
-    check(driver.cuModuleLoadData(&m->module, m->image),
-          "loading the kernels (cuModuleLoadData)");
+    CUresult rc = driver.cuModuleLoadData(&m->module, m->image);
+    if (rc != 0) {
+      std::fprintf(stderr,
+                   "error: CUDA: loading the kernels failed: %s (is the "
+                   "executable built for this GPU, %s? see --cuda-arch)\n",
+                   errorText(rc).c_str(),
+                   tessera::runtime::cuda::deviceName().c_str());
+      std::exit(1);
+    }
   }
   return m->module;
 }
