@@ -50,7 +50,8 @@ MLIR_CAPI_EXPORTED TesseraCompileOptions tesseraCompileOptionsCreate(void);
 MLIR_CAPI_EXPORTED void
 tesseraCompileOptionsDestroy(TesseraCompileOptions options);
 
-/// `exe` (the default), `obj`, `shared`, `header`, `asm`, `llvm` or `mlir`.
+/// `exe` (the default), `obj`, `shared`, `header`, `asm`, `llvm`, `mlir` or
+/// `ptx` (the CUDA kernels' PTX).
 /// Fails on any other name.
 MLIR_CAPI_EXPORTED MlirLogicalResult tesseraCompileOptionsSetOutputKind(
     TesseraCompileOptions options, MlirStringRef kind);
@@ -68,6 +69,13 @@ tesseraCompileOptionsSetSymbolPrefix(TesseraCompileOptions options,
 MLIR_CAPI_EXPORTED void
 tesseraCompileOptionsSetCPU(TesseraCompileOptions options, MlirStringRef cpu,
                             MlirStringRef features);
+/// Where the kernels run: `cpu` (the default) or `cuda`, and for `cuda` the
+/// comma-separated architectures of the embedded fatbin (empty: sm_80).
+/// Fails on an unknown target or an unsupported architecture, leaving the
+/// options as they were.
+MLIR_CAPI_EXPORTED MlirLogicalResult
+tesseraCompileOptionsSetTarget(TesseraCompileOptions options,
+                               MlirStringRef target, MlirStringRef cudaArchs);
 /// LLVM optimisation level 0-3 (default 3); fails outside that range.
 MLIR_CAPI_EXPORTED MlirLogicalResult
 tesseraCompileOptionsSetOptLevel(TesseraCompileOptions options, unsigned level);

@@ -69,6 +69,22 @@ void tesseraCompileOptionsSetCPU(TesseraCompileOptions options,
   unwrap(options).features = unwrap(features).str();
 }
 
+MlirLogicalResult tesseraCompileOptionsSetTarget(TesseraCompileOptions options,
+                                                 MlirStringRef target,
+                                                 MlirStringRef cudaArchs) {
+  StringRef name = unwrap(target);
+  if (name != "cpu" && name != "cuda")
+    return mlirLogicalResultFailure();
+  SmallVector<StringRef> archs;
+  unwrap(cudaArchs).split(archs, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (StringRef arch : archs)
+    if (mlir::tessera::getCUDAFeatures(arch).empty())
+      return mlirLogicalResultFailure();
+  unwrap(options).target = name.str();
+  unwrap(options).cudaArchs.assign(archs.begin(), archs.end());
+  return mlirLogicalResultSuccess();
+}
+
 MlirLogicalResult
 tesseraCompileOptionsSetOptLevel(TesseraCompileOptions options,
                                  unsigned level) {

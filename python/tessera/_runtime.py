@@ -425,6 +425,12 @@ class Library:
                 text.decode("utf-8", "replace"))
         except ValueError as error:
             raise ValueError(f"{where}: {error}") from None
+        if any(line.split() == ["target", "cuda"]
+               for line in text.decode("utf-8", "replace").split("\n")):
+            raise ValueError(
+                f"{where}: model {name!r} was compiled with --target=cuda; "
+                "this runtime calls CPU models on host memory (run a CUDA "
+                "model as an executable)")
         for what, parsed, declared in (("inputs", inputs, raw.num_inputs),
                                        ("outputs", outputs, raw.num_outputs)):
             if len(parsed) != declared:

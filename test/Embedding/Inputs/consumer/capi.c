@@ -48,6 +48,17 @@ int main(int argc, char **argv) {
   printf("bad output kind rejected\n");
   tesseraCompileOptionsSetOutputKind(options,
                                      mlirStringRefCreateFromCString("shared"));
+  if (mlirLogicalResultIsSuccess(tesseraCompileOptionsSetTarget(
+          options, mlirStringRefCreateFromCString("tpu"),
+          mlirStringRefCreateFromCString(""))) ||
+      mlirLogicalResultIsSuccess(tesseraCompileOptionsSetTarget(
+          options, mlirStringRefCreateFromCString("cuda"),
+          mlirStringRefCreateFromCString("sm_80,sm_70"))) ||
+      mlirLogicalResultIsFailure(tesseraCompileOptionsSetTarget(
+          options, mlirStringRefCreateFromCString("cpu"),
+          mlirStringRefCreateFromCString(""))))
+    return 1;
+  printf("bad target rejected\n");
   tesseraCompileOptionsSetCPU(options, mlirStringRefCreateFromCString("x86-64-v3"),
                               mlirStringRefCreateFromCString(""));
   tesseraCompileOptionsSetSymbolPrefix(options,
