@@ -3,7 +3,13 @@
 # REQUIRES: ptxas
 # RUN: %preload %PYTHON %s | FileCheck %s
 
-import tessera
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
+import testing  # noqa: E402,F401 - the sanitizer build's LD_PRELOAD
+
+import tessera  # noqa: E402
 
 MODEL = """\
 func.func @main(%x: tensor<4x8xf32> {tessera.name = "x"})
