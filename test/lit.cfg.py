@@ -161,3 +161,13 @@ if preload:
         (k, f"{preload} {v}" if k == "%mlir_opt" else v)
         for k, v in config.substitutions]
 config.substitutions.append(("%sanitize_flags", sanitize_flags))
+
+# The models test/Integration/CUDA/assemble.test compiles through ptxas:
+# the executed suites and the examples; in the sanitizer build (tesserac
+# several times slower) the examples only.
+cuda_models = [os.path.join(os.path.dirname(config.test_source_root),
+                            "examples", "*.mlir")]
+if not sanitize:
+    cuda_models.insert(0, os.path.join(config.test_source_root, "Integration",
+                                       "CPU", "*.mlir"))
+config.substitutions.append(("%cuda_assemble_inputs", " ".join(cuda_models)))

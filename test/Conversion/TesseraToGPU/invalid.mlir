@@ -1,10 +1,10 @@
-// RUN: not tessera-opt %s --tessera-gpu-map-loops=max-threads=48 2>&1 | FileCheck %s --check-prefix=THREADS
-// RUN: not tessera-opt %s --tessera-gpu-emulate-launches 2>&1 | FileCheck %s --check-prefix=EMULATE
-// RUN: not tessera-opt %s --split-input-file --tessera-gpu-fatbin=toolkit=%t.nowhere 2>&1 | FileCheck %s --check-prefix=FATBIN
+// RUN: not tessera-opt %s --tessera-gpu-map-loops=max-threads=48 2>&1 | FileCheck %s --check-prefix=CHECK-THREADS
+// RUN: not tessera-opt %s --tessera-gpu-emulate-launches 2>&1 | FileCheck %s --check-prefix=CHECK-EMULATE
+// RUN: not tessera-opt %s --split-input-file --tessera-gpu-fatbin=toolkit=%t.nowhere 2>&1 | FileCheck %s --check-prefix=CHECK-FATBIN
 
-// THREADS: error: max-threads must be a multiple of 32 in [32, 1024], got 48
-// EMULATE: error: only a synchronous single-block launch without clusters or shared memory can be emulated
-// FATBIN: error: the CUDA toolkit's ptxas was not found in '{{.*}}.nowhere/bin'
+// CHECK-THREADS: error: max-threads must be a multiple of 32 in [32, 1024], got 48
+// CHECK-EMULATE: error: only a synchronous single-block launch without clusters or shared memory can be emulated
+// CHECK-FATBIN: error: the CUDA toolkit's ptxas was not found in '{{.*}}.nowhere/bin'
 
 func.func @async_launch(%t: !gpu.async.token) {
   %c1 = arith.constant 1 : index
