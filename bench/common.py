@@ -104,3 +104,61 @@ def ensure_python(py, install):
     return None
 
 
+
+
+# --- CUDA ----------------------------------------------------------------
+
+# Times a callable `fn` with CUDA events, its median over `iters` calls
+# after one warm-up: the prologue of the PyTorch snippets.
+TORCH_CUDA_TIMER = r"""
+import torch
+def timed(fn, iters):
+    fn(); torch.cuda.synchronize()
+    ts = []
+    for _ in range(iters):
+        a = torch.cuda.Event(enable_timing=True); b = torch.cuda.Event(enable_timing=True)
+        a.record(); fn(); b.record(); torch.cuda.synchronize(); ts.append(a.elapsed_time(b))
+    ts.sort(); return ts[len(ts) // 2]
+"""
+
+
+def cuda_device_found():
+    """Whether the driver finds a GPU (the probe of lit's cuda-device)."""
+    probe = ("import ctypes,sys; c=ctypes.CDLL('libcuda.so.1'); n=ctypes.c_int(0); "
+             "sys.exit(not(c.cuInit(0)==0 and c.cuDeviceGetCount(ctypes.byref(n))==0 and n.value>0))")
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
+
+
+def cuda_bench_args(doc):
+    """The command line of the CUDA benchmarks."""
+    import argparse
+    p = argparse.ArgumentParser(description=doc.split("\n")[0])
+    p.add_argument("--iters", type=int, default=5)
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--python", default=sys.executable)
+    p.add_argument("--arch", default="sm_80,sm_90a")
+    return p.parse_args()
+
+
+def ours_cuda_ms(build, src, text, iters, arch):
+    """Compiles model `text` (written to `src`) for CUDA and returns the
+    executable's --bench median in ms."""
+    exe = src[:-5]
+    with open(src, "w") as f:
+        f.write(text)
+    subprocess.run([os.path.join(build, "bin", "tesserac"), src, "--target=cuda",
+                    f"--cuda-arch={arch}", "-o", exe], check=True)
+    out = subprocess.run([exe, "--random-inputs", "--bench", str(iters)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"median_ms=([0-9.]+)", out).group(1))
+
+
+def torch_json(python, snippet, args):
+    """Runs `snippet` (after TORCH_CUDA_TIMER) with `args` as JSON in argv[1];
+    its last line of output parsed as JSON, or None if it fails."""
+    import json
+    r = subprocess.run([python, "-c", TORCH_CUDA_TIMER + snippet, json.dumps(args)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None
+    return json.loads(r.stdout.strip().splitlines()[-1])

@@ -2,7 +2,7 @@
 # The checks that need a CUDA GPU, as one script (for a machine with a GPU,
 # the driver and the toolkit): tier 3 of the CUDA tests (the executed
 # suites compiled with --target=cuda, against the same NumPy references),
-# the CUDA tests of tiers 1 and 2, and the attention benchmark.
+# the CUDA tests of tiers 1 and 2, and the attention and linear benchmarks.
 #   scripts/cuda-check.sh [--quick]    (--quick: the benchmark's small sizes)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,3 +16,5 @@ echo "== tiers 1 and 2"
   "$BUILD_DIR/test/Conversion/TesseraToGPU"
 echo "== attention benchmark"
 python3 "$ROOT/bench/attention/cuda.py" "$@"
+echo "== linear benchmark"
+python3 "$ROOT/bench/linear/cuda.py" "$@"

@@ -5,23 +5,24 @@
 
 B=4, H=16, D=128. Rows: S in {1024, 4096, 16384}, dense, causal and a
 sliding window of 1024 (--quick: S=1024 and 4096). Columns: ours
-(`tesserac --target=cuda`, f32: the CUDA target has no f16/bf16 storage
-yet), PyTorch 2's `scaled_dot_product_attention` in f32 and in bf16 (its
-flash backend), and a cuBLAS GEMM ceiling probe (torch.matmul 8192^3, f32
-and bf16). TFLOP/s count 4·S²·D per head for dense attention and 4·D per
-allowed (query, key) pair under a mask; ratios are ours over each
-baseline. Our time is the executable's `--bench` median of whole calls
+(`tesserac --target=cuda`) in f32 and in bf16 storage (computed in f32:
+attention is not on tensor cores yet), PyTorch 2's
+`scaled_dot_product_attention` in f32 and in bf16 (its flash backend), and
+a cuBLAS GEMM ceiling probe (torch.matmul 8192^3, f32 and bf16). TFLOP/s
+count 4·S²·D per head for dense attention and 4·D per allowed (query, key)
+pair under a mask; ratios are ours over torch in the same type. Our time is the executable's `--bench` median of whole calls
 (each launch waits for the GPU); torch's is timed with CUDA events. Without
 a GPU it says so and exits 0: nothing here is a test.
 """
-import argparse
 import os
-import re
-import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from common import cuda_bench_args, cuda_device_found, ours_cuda_ms, torch_json  # noqa: E402
+
 BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
 B, H, D = 4, 16, 128
 
@@ -40,8 +41,8 @@ def allowed_pairs(mask, s):
     return sum(min(q + 1, 1025) for q in range(s))
 
 
-def model(mask, s):
-    t = f"tensor<{B}x{H}x{s}x{D}xf32>"
+def model(mask, s, dtype):
+    t = f"tensor<{B}x{H}x{s}x{D}x{dtype}>"
     attr = f" {{mask = {MASKS[mask]}}}" if MASKS[mask] else ""
     return (f"func.func @main(%q: {t} {{tessera.name = \"q\"}}, %k: {t} "
             f"{{tessera.name = \"k\"}}, %v: {t} {{tessera.name = \"v\"}}) -> "
@@ -50,86 +51,53 @@ def model(mask, s):
             f"  return %o : {t}\n}}\n")
 
 
-def ours(tmp, mask, s, iters, arch):
-    src = os.path.join(tmp, f"{mask}_{s}.mlir")
-    exe = src[:-5]
-    open(src, "w").write(model(mask, s))
-    subprocess.run([os.path.join(BUILD, "bin", "tesserac"), src, "--target=cuda",
-                    f"--cuda-arch={arch}", "-o", exe], check=True)
-    out = subprocess.run([exe, "--random-inputs", "--bench", str(iters)],
-                         capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"median_ms=([0-9.]+)", out).group(1))
-
-
 TORCH = r"""
-import json, sys, torch
+import json, sys
 import torch.nn.functional as F
 B, H, D, S, mask, iters = json.loads(sys.argv[1])
-def timed(fn):
-    fn(); torch.cuda.synchronize()
-    ts = []
-    for _ in range(iters):
-        a = torch.cuda.Event(enable_timing=True); b = torch.cuda.Event(enable_timing=True)
-        a.record(); fn(); b.record(); torch.cuda.synchronize(); ts.append(a.elapsed_time(b))
-    ts.sort(); return ts[len(ts) // 2]
 res = {}
 for name, dt in (("f32", torch.float32), ("bf16", torch.bfloat16)):
     q, k, v = (torch.randn(B, H, S, D, device="cuda", dtype=dt) for _ in range(3))
     if mask == "window1024":
         i = torch.arange(S, device="cuda")
         m = (i[None, :] <= i[:, None]) & (i[None, :] >= i[:, None] - 1024)
-        res[name] = timed(lambda: F.scaled_dot_product_attention(q, k, v, attn_mask=m))
+        res[name] = timed(lambda: F.scaled_dot_product_attention(q, k, v, attn_mask=m), iters)
     else:
-        res[name] = timed(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=mask == "causal"))
+        res[name] = timed(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=mask == "causal"), iters)
     del q, k, v
 n = 8192
 for name, dt in (("gemm_f32", torch.float32), ("gemm_bf16", torch.bfloat16)):
     a, b = (torch.randn(n, n, device="cuda", dtype=dt) for _ in range(2))
-    res[name] = 2 * n ** 3 / (timed(lambda: a @ b) * 1e-3) / 1e12
+    res[name] = 2 * n ** 3 / (timed(lambda: a @ b, iters) * 1e-3) / 1e12
 print(json.dumps(res))
 """
 
 
-def torch_times(python, mask, s, iters):
-    import json
-    r = subprocess.run([python, "-c", TORCH, json.dumps([B, H, D, s, mask, iters])],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        return None
-    return json.loads(r.stdout.strip().splitlines()[-1])
-
-
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--iters", type=int, default=5)
-    p.add_argument("--quick", action="store_true")
-    p.add_argument("--python", default=sys.executable)
-    p.add_argument("--arch", default="sm_80,sm_90a")
-    a = p.parse_args()
-    probe = ("import ctypes,sys; c=ctypes.CDLL('libcuda.so.1'); n=ctypes.c_int(0); "
-             "sys.exit(not(c.cuInit(0)==0 and c.cuDeviceGetCount(ctypes.byref(n))==0 and n.value>0))")
-    if subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode:
+    a = cuda_bench_args(__doc__)
+    if not cuda_device_found():
         print("no CUDA device found by the driver: nothing to measure")
         return 0
     sizes = [1024, 4096] if a.quick else [1024, 4096, 16384]
-    print(f"attention B={B} H={H} D={D}; ours f32 (--target=cuda --cuda-arch={a.arch}); "
-          f"torch SDPA f32 and bf16; TFLOP/s, ratio = ours / baseline")
-    print(f"{'S':>6} {'mask':>10} {'ours':>8} {'sdpa32':>8} {'sdpa16':>8} "
+    print(f"attention B={B} H={H} D={D}; ours f32 and bf16 (--target=cuda --cuda-arch={a.arch}); "
+          f"torch SDPA f32 and bf16; TFLOP/s, ratio = ours / torch in the same type")
+    print(f"{'S':>6} {'mask':>10} {'ours32':>8} {'ours16':>8} {'sdpa32':>8} {'sdpa16':>8} "
           f"{'/sdpa32':>8} {'/sdpa16':>8} {'%gemm32':>8} {'%gemm16':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         for s in sizes:
             for mask in MASKS:
                 flops = 4.0 * D * allowed_pairs(mask, s) * B * H
-                ms = ours(tmp, mask, s, a.iters, a.arch)
-                tf = flops / (ms * 1e-3) / 1e12
-                t = torch_times(a.python, mask, s, a.iters) or {}
-                cols = [tf]
-                for key in ("f32", "bf16"):
-                    cols.append(flops / (t[key] * 1e-3) / 1e12 if key in t else float("nan"))
-                line = f"{s:>6} {mask:>10} " + " ".join(f"{c:8.3f}" for c in cols)
-                line += " " + " ".join(f"{tf / c:8.3f}" if c == c else "     n/a" for c in cols[1:])
-                for key in ("gemm_f32", "gemm_bf16"):
-                    line += f" {100 * tf / t[key]:7.1f}%" if key in t else "     n/a"
+                tf = lambda ms: flops / (ms * 1e-3) / 1e12  # noqa: E731
+                ours = [tf(ours_cuda_ms(BUILD, os.path.join(tmp, f"{mask}_{s}_{dt}.mlir"),
+                                        model(mask, s, dt), a.iters, a.arch))
+                        for dt in ("f32", "bf16")]
+                t = torch_json(a.python, TORCH, [B, H, D, s, mask, a.iters]) or {}
+                theirs = [tf(t[key]) if key in t else float("nan") for key in ("f32", "bf16")]
+                line = f"{s:>6} {mask:>10} " + " ".join(f"{c:8.3f}" for c in ours + theirs)
+                line += " " + " ".join(f"{o / c:8.3f}" if c == c else "     n/a"
+                                       for o, c in zip(ours, theirs))
+                for o, key in zip(ours, ("gemm_f32", "gemm_bf16")):
+                    line += f" {100 * o / t[key]:7.1f}%" if key in t else "     n/a"
                 print(line, flush=True)
     return 0
 

@@ -94,6 +94,8 @@ void mlir::tessera::populateDecomposePhase(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
+static bool cudaArchsHaveMMA(const PipelineOptions &options);
+
 void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
                                              const PipelineOptions &options) {
   if (!options.cpu.empty() || !options.features.empty()) {
@@ -109,7 +111,11 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
   // decompose phase and after bufferization instead.
   pm.addPass(createTesseraFlashAttentionPass());
   pm.addPass(createTesseraTileLinearPass());
-  pm.addPass(createTesseraLowerTilesPass());
+  TesseraLowerTilesPassOptions tiles;
+  // The CUDA target multiplies exact f16/bf16 products on tensor cores
+  // where every architecture built has them.
+  tiles.deferMMA = options.target == "cuda" && cudaArchsHaveMMA(options);
+  pm.addPass(createTesseraLowerTilesPass(tiles));
   pm.addPass(createTesseraLowerMoEPass());
   pm.addPass(createConvertTesseraToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
@@ -145,14 +151,23 @@ void mlir::tessera::populateBufferizePhase(OpPassManager &pm,
 namespace {
 struct CUDAArch {
   StringLiteral name, features;
+  /// Whether it has mma.sync m16n8k16 for f16 and bf16 (sm_80 and newer).
+  bool mma = true;
 };
 // ptxas 13 supports sm_75 and newer; each with the oldest PTX ISA that has
 // it.
 constexpr CUDAArch kCUDAArchs[] = {
-    {"sm_75", "+ptx63"},  {"sm_80", "+ptx70"},   {"sm_86", "+ptx71"},
-    {"sm_87", "+ptx74"},  {"sm_89", "+ptx78"},   {"sm_90", "+ptx78"},
-    {"sm_90a", "+ptx80"}, {"sm_100", "+ptx86"},  {"sm_100a", "+ptx86"},
-    {"sm_120", "+ptx87"}, {"sm_120a", "+ptx87"},
+    {"sm_75", "+ptx63", /*mma=*/false},
+    {"sm_80", "+ptx70"},
+    {"sm_86", "+ptx71"},
+    {"sm_87", "+ptx74"},
+    {"sm_89", "+ptx78"},
+    {"sm_90", "+ptx78"},
+    {"sm_90a", "+ptx80"},
+    {"sm_100", "+ptx86"},
+    {"sm_100a", "+ptx86"},
+    {"sm_120", "+ptx87"},
+    {"sm_120a", "+ptx87"},
 };
 } // namespace
 
@@ -188,6 +203,15 @@ static SmallVector<std::string> cudaArchs(const PipelineOptions &options) {
   return archs;
 }
 
+/// Whether every architecture built has the tensor-core instructions that
+/// tessera-gpu-map-loops emits.
+static bool cudaArchsHaveMMA(const PipelineOptions &options) {
+  return llvm::all_of(cudaArchs(options), [](const std::string &arch) {
+    return llvm::any_of(
+        kCUDAArchs, [&](const CUDAArch &a) { return a.name == arch && a.mma; });
+  });
+}
+
 LogicalResult mlir::tessera::verifyTargetOptions(const PipelineOptions &options,
                                                  bool needsKernels,
                                                  std::string &error) {
@@ -217,13 +241,22 @@ LogicalResult mlir::tessera::verifyTargetOptions(const PipelineOptions &options,
   return success();
 }
 
+/// Kernels out of the host's parallel loops, tensor-core products in
+/// them (emulated on the host's threads with `emulate`), and the vector
+/// lowering of the products left to a single thread or to the host.
+static void populateGPUMapping(OpPassManager &pm, bool emulate) {
+  TesseraGPUMapLoopsPassOptions map;
+  map.emulateMMA = emulate;
+  pm.addPass(createTesseraGPUMapLoopsPass(map));
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createTesseraLowerTilesPass());
+}
+
 /// The CUDA half of the last phase: kernels out of the host's parallel
 /// loops, NVVM, PTX (and a fatbin).
 static void populateCUDAKernels(OpPassManager &pm,
                                 const PipelineOptions &options) {
-  TesseraGPUMapLoopsPassOptions map;
-  pm.addPass(createTesseraGPUMapLoopsPass(map));
-  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  populateGPUMapping(pm, /*emulate=*/false);
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createTesseraGPUHostMemoryPass());
   pm.addPass(createSymbolDCEPass());
@@ -265,8 +298,7 @@ void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
     populateCUDAKernels(pm, options);
   } else {
     if (options.cudaEmulate) {
-      pm.addPass(createTesseraGPUMapLoopsPass());
-      pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+      populateGPUMapping(pm, /*emulate=*/true);
       pm.addPass(createTesseraGPUEmulateLaunchesPass());
     }
     pm.addPass(createConvertSCFToOpenMPPass());

@@ -8,6 +8,14 @@ import math
 import numpy as np
 
 
+def bf16(x):
+    """x rounded to bfloat16 (to nearest, ties to even), as float64: the
+    storage of an intermediate result."""
+    bits = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    bits = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
+    return bits.astype(np.uint32).view(np.float32).astype(np.float64)
+
+
 def linear(x, w, b=None):
     y = x @ w.T
     return y if b is None else y + b

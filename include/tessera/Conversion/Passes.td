@@ -43,6 +43,17 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
     schedule's tiles: one task (an attention query tile, a linear column
     tile) is one thread.
 
+    A task whose tile products are all exact in f16 or bf16 (a
+    `tessera.tile_matmul` with an `operand_type`, left by
+    `tessera-lower-tiles{defer-mma}`) and that writes memory through them
+    only runs on one warp instead: the loop gets 32 iterations per task,
+    the task's scalar code runs alike in the 32 lanes, and each product
+    becomes m16n8k16 `mma.sync` instructions (f32 accumulation) whose lanes
+    write disjoint entries of C. With `emulate-mma` (the host emulation of
+    the CUDA mapping) lane 0 computes its warp's products through a host
+    implementation of the instruction on the same fragments. A product
+    left in any other loop is lowered for one thread afterwards.
+
     The operands of a kernel must be device-visible: function arguments,
     allocations (made host-shared by `tessera-gpu-host-memory`), constant
     globals (sunk into the kernel so that outlining copies them to the
@@ -57,11 +68,15 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
     Option<"maxThreads", "max-threads", "int64_t", "256",
            "Threads per block (a multiple of 32, at most 1024)">,
     Option<"remarks", "remarks", "bool", "false",
-           "Emit a remark for each loop left on the host">
+           "Emit a remark for each loop left on the host">,
+    Option<"emulateMMA", "emulate-mma", "bool", "false",
+           "Compute the tensor-core products on one thread per warp "
+           "(for tessera-gpu-emulate-launches)">
   ];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"
   ];
 }
 

@@ -15,6 +15,9 @@
 
 #include "tessera/Conversion/TesseraToGPU/TesseraToGPU.h"
 #include "tessera/Dialect/Tessera/IR/TesseraDialect.h"
+#include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+
+#include "TileMMA.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -80,9 +83,9 @@ Value viewRoot(Value v) {
 
 class LoopMapper {
 public:
-  LoopMapper(ModuleOp module, int64_t maxThreads, bool remarks)
+  LoopMapper(ModuleOp module, int64_t maxThreads, bool remarks, bool emulateMMA)
       : module(module), symbols(module), maxThreads(maxThreads),
-        remarks(remarks) {}
+        remarks(remarks), emulateMMA(emulateMMA) {}
 
   LogicalResult run() {
     // Device functions: everything reachable by calls from a loop body.
@@ -106,6 +109,19 @@ public:
     for (func::FuncOp f : hostFunctions(module)) {
       if (device.contains(f))
         continue;
+      // A grid of one task lost its loop to canonicalization: a product
+      // outside loops gets one back, to run on a warp.
+      f.walk([&](TileMatmulOp op) {
+        if (!isTensorCoreMatmul(op) || op->getParentOfType<scf::ParallelOp>())
+          return;
+        OpBuilder b(op);
+        Location loc = op.getLoc();
+        Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+        Value one = arith::ConstantIndexOp::create(b, loc, 1);
+        auto loop = scf::ParallelOp::create(b, loc, ValueRange{zero},
+                                            ValueRange{one}, ValueRange{one});
+        op->moveBefore(loop.getBody()->getTerminator());
+      });
       f.walk([&](scf::ParallelOp loop) {
         if (!loop->getParentOfType<scf::ParallelOp>())
           loops.push_back(loop);
@@ -268,6 +284,62 @@ private:
     return *ub <= *lb ? 0 : (*ub - *lb + *step - 1) / *step;
   }
 
+  /// Whether each task of `loop` can run on a warp: it has tile products
+  /// for tensor cores, and it writes memory through them only, so that its
+  /// other code can run alike in the 32 lanes.
+  static bool isWarpTask(scf::ParallelOp loop) {
+    bool products = false;
+    WalkResult result = loop.getBody()->walk([&](Operation *op) {
+      if (auto mm = dyn_cast<TileMatmulOp>(op)) {
+        if (!isTensorCoreMatmul(mm))
+          return WalkResult::interrupt();
+        products = true;
+        return WalkResult::skip();
+      }
+      if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+        return WalkResult::advance();
+      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+      if (!effects || !effects.onlyHasEffect<MemoryEffects::Read>() &&
+                          !effects.hasNoEffect())
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    return products && !result.wasInterrupted();
+  }
+
+  /// Replaces the 1-D `loop` over tasks by a loop over their lanes, 32 per
+  /// task, and lowers the task's products for the warp.
+  scf::ParallelOp mapTasksToWarps(scf::ParallelOp loop) {
+    ImplicitLocOpBuilder b(loop.getLoc(), loop);
+    auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+    Value lb = loop.getLowerBound()[0], step = loop.getStep()[0];
+    Value span = arith::SubIOp::create(b, loop.getUpperBound()[0], lb);
+    Value tasks = arith::CeilDivUIOp::create(b, span, step);
+    Value lanes = arith::MulIOp::create(b, tasks, cst(32));
+    auto warps = scf::ParallelOp::create(b, ValueRange{cst(0)},
+                                         ValueRange{lanes}, ValueRange{cst(1)});
+    Block *body = warps.getBody();
+    b.setInsertionPointToStart(body);
+    Value t = warps.getInductionVars()[0];
+    Value task = arith::AddIOp::create(
+        b, lb,
+        arith::MulIOp::create(b, arith::DivUIOp::create(b, t, cst(32)), step));
+    Value lane = arith::RemUIOp::create(b, t, cst(32));
+    SmallVector<Value> fragments;
+    if (emulateMMA)
+      fragments = allocateEmulatedFragments(b, loop.getLoc());
+    loop.getInductionVars()[0].replaceAllUsesWith(task);
+    body->getOperations().splice(
+        body->getTerminator()->getIterator(), loop.getBody()->getOperations(),
+        loop.getBody()->begin(), std::prev(loop.getBody()->end()));
+    loop.erase();
+    SmallVector<TileMatmulOp> products;
+    warps.getBody()->walk([&](TileMatmulOp op) { products.push_back(op); });
+    for (TileMatmulOp op : products)
+      lowerTileMatmulToMMA(op, lane, emulateMMA, fragments);
+    return warps;
+  }
+
   /// Collapses `loop` into one dimension, splits it into blocks of up to
   /// maxThreads threads and maps blocks and threads to x. One linear grid
   /// keeps every warp full whatever the shape (a task grid of 2 x 16 x 8
@@ -294,6 +366,11 @@ private:
       loop = dyn_cast_or_null<scf::ParallelOp>(next->getPrevNode());
       if (!loop)
         return next->emitError() << "cannot collapse a loop for the GPU";
+    }
+    if (isWarpTask(loop)) {
+      loop = mapTasksToWarps(loop);
+      if (total && llvm::MulOverflow(*total, int64_t{32}, *total))
+        total = std::nullopt;
     }
     // Whole warps, unless the loop has fewer iterations than one.
     int64_t threads = maxThreads;
@@ -322,7 +399,7 @@ private:
   SymbolTable symbols;
   llvm::SetVector<func::FuncOp> device;
   int64_t maxThreads;
-  bool remarks;
+  bool remarks, emulateMMA;
 };
 
 struct GPUMapLoopsPass
@@ -335,7 +412,8 @@ struct GPUMapLoopsPass
           << static_cast<int64_t>(maxThreads);
       return signalPassFailure();
     }
-    if (failed(LoopMapper(getOperation(), maxThreads, remarks).run()))
+    if (failed(
+            LoopMapper(getOperation(), maxThreads, remarks, emulateMMA).run()))
       signalPassFailure();
   }
 };

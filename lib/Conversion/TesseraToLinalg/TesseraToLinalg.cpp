@@ -561,6 +561,9 @@ struct ConvertTesseraToLinalgPass
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (!isa<TesseraDialect>(op->getDialect()))
         return WalkResult::advance();
+      // Left to the target by tessera-lower-tiles{defer-mma}.
+      if (auto mm = dyn_cast<TileMatmulOp>(op); mm && mm.getOperandType())
+        return WalkResult::advance();
       if (isa<AttentionOp>(op)) {
         op->emitOpError("is lowered by tessera-flash-attention, which must "
                         "run before convert-tessera-to-linalg");

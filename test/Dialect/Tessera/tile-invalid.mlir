@@ -130,3 +130,11 @@ func.func @matmul_bias(%a: memref<8x16xf32>, %b: memref<16x16xf32>, %c: memref<8
   tessera.tile_matmul %a, %b into %c bias(%bias : memref<8xf32>) : memref<8x16xf32>, memref<16x16xf32>, memref<8x16xf32>
   return
 }
+
+// -----
+
+func.func @matmul_operand_type(%a: memref<8x16xf32>, %b: memref<16x16xf32>, %c: memref<8x16xf32>) {
+  // expected-error @+1 {{'tessera.tile_matmul' op operand_type must be f16 or bf16, not 'f32'}}
+  tessera.tile_matmul %a, %b into %c {operand_type = f32} : memref<8x16xf32>, memref<16x16xf32>, memref<8x16xf32>
+  return
+}

@@ -16,6 +16,8 @@ func.func @tiles(%q: memref<64x64xf32, #view>, %kt: memref<64x64xf32, #view>,
                  %b: index, %h: index, %q0: i64, %k0: i64) {
   // CHECK: tessera.tile_matmul %{{.*}}, %{{.*}} into %{{.*}} {scale = 1.250000e-01 : f32} : memref<64x64xf32, strided<[64, 1], offset: ?>>, memref<64x64xf32, strided<[64, 1], offset: ?>>, memref<64x64xf32>
   tessera.tile_matmul %q, %kt into %s {scale = 0.125 : f32} : memref<64x64xf32, #view>, memref<64x64xf32, #view>, memref<64x64xf32>
+  // CHECK: tessera.tile_matmul %{{.*}}, %{{.*}} into %{{.*}} {operand_type = bf16} : memref<64x64xf32, strided<[64, 1], offset: ?>>, memref<64x64xf32, strided<[64, 1], offset: ?>>, memref<64x64xf32>
+  tessera.tile_matmul %q, %kt into %s {operand_type = bf16} : memref<64x64xf32, #view>, memref<64x64xf32, #view>, memref<64x64xf32>
   // CHECK: tessera.tile_score_mod %{{.*}} at(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : memref<64x64xf32> {
   // CHECK: math.tanh
   // CHECK: tessera.yield

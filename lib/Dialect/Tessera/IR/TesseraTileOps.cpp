@@ -41,6 +41,9 @@ LogicalResult TileMatmulOp::verify() {
   if (Value bias = getBias())
     if (failed(verifyShape(*this, "bias", bias, {b[1]})))
       return failure();
+  if (std::optional<Type> t = getOperandType())
+    if (!t->isF16() && !t->isBF16())
+      return emitOpError("operand_type must be f16 or bf16, not ") << *t;
   return success();
 }
 

@@ -631,7 +631,8 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
     TileMatmulOp::create(b, qTile, kTile, sBuf, /*bias=*/Value(),
                          /*accumulate=*/false,
                          /*skip_masked=*/false,
-                         b.getF32FloatAttr(op.getEffectiveScale()));
+                         b.getF32FloatAttr(op.getEffectiveScale()),
+                         /*operand_type=*/TypeAttr());
     if (!op.getScoreMod().empty()) {
       auto mod = TileScoreModOp::create(b, sBuf, a.b, h, q0, k0Pos);
       IRMapping map;
@@ -654,7 +655,8 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
     };
     auto accumulate = [&](ImplicitLocOpBuilder &b, bool skipMasked) {
       TileMatmulOp::create(b, sBuf, vTile, accTile, /*bias=*/Value(),
-                           /*accumulate=*/true, skipMasked, FloatAttr());
+                           /*accumulate=*/true, skipMasked, FloatAttr(),
+                           /*operand_type=*/TypeAttr());
     };
     // Only partial tiles pay for the predicate, and for skipping masked
     // keys in P·V.

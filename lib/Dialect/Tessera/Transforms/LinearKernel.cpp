@@ -25,8 +25,10 @@
 #include "tessera/Dialect/Tessera/Transforms/KernelBuilder.h"
 #include "tessera/Dialect/Tessera/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/TypeUtilities.h"
 
 namespace mlir::tessera {
 #define GEN_PASS_DEF_TESSERATILELINEARPASS
@@ -43,6 +45,16 @@ namespace {
 /// rowTile and kTileLanes).
 constexpr int64_t kTileRows = 64;
 constexpr int64_t kTileCols = 64;
+
+/// The storage type (f16, bf16) that `v`'s entries were widened from by
+/// tessera-widen-storage, so that they are exact in it; null if unknown.
+Type widenedFrom(Value v) {
+  auto ext = v.getDefiningOp<arith::ExtFOp>();
+  if (!ext)
+    return {};
+  Type t = getElementTypeOrSelf(ext.getIn().getType());
+  return t.isF16() || t.isBF16() ? t : Type();
+}
 
 LogicalResult lowerLinear(LinearOp op, int64_t tileK) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
@@ -85,6 +97,11 @@ LogicalResult lowerLinear(LinearOp op, int64_t tileK) {
                                          ArrayRef<int64_t>{0, 2, 1})
                  .getResult()[0];
   Value bias = op.getBias() ? padded(b, op.getBias(), {np}) : Value();
+  // x and W both exact in one storage type: a target may multiply in it.
+  Type storage = widenedFrom(op.getInput());
+  TypeAttr operandType = storage && storage == widenedFrom(op.getWeight())
+                             ? TypeAttr::get(storage)
+                             : TypeAttr();
 
   Value xBuf = toBuffer(b, x), wtBuf = toBuffer(b, wt), biasBuf = toBuffer(b, bias);
   Value outBuf = memref::AllocOp::create(b, MemRefType::get({mp, np}, et),
@@ -109,7 +126,7 @@ LogicalResult lowerLinear(LinearOp op, int64_t tileK) {
               tileView(b, wtBuf, {ivs[1], k0, i(0)}, {i(size), i(tn)});
           TileMatmulOp::create(b, xTile, wTile, yTile,
                                first ? biasRow : Value(), /*accumulate=*/!first,
-                               /*skip_masked=*/false, FloatAttr());
+                               /*skip_masked=*/false, FloatAttr(), operandType);
         };
         int64_t full = k / kc;
         chunk(b, idx(b, 0), kc, /*first=*/true);

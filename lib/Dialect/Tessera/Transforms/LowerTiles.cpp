@@ -508,6 +508,9 @@ struct TesseraLowerTilesPass
     TileLowering lowering(config, blockRows, blockVectors);
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
+      if (auto mm = dyn_cast<TileMatmulOp>(op);
+          mm && deferMMA && mm.getOperandType())
+        return;
       if (isa<TileMatmulOp, TileScoreModOp, TileAddMaskOp, TileMaskOp,
               TileOnlineSoftmaxOp, TileNormalizeOp>(op))
         ops.push_back(op);

@@ -32,6 +32,13 @@ def Tessera_TileMatmulOp : Tessera_Op<"tile_matmul"> {
     left out, so that a NaN or infinity in the matching row of B cannot
     reach C.
 
+    `operand_type` (f16 or bf16), set by the schedule when A and B hold
+    values widened from that storage type, says that every entry of A and
+    B is exact in it, so that a target may multiply in it with f32
+    accumulation: the CUDA target lowers such a product to tensor-core
+    `mma.sync` instructions (see `tessera-gpu-map-loops`); the CPU computes
+    it in f32 as any other, with the same products.
+
     This is the one product every tile schedule uses (attention's Q·Kᵀ
     with K stored transposed per tile and P·V; linear layers' x·Wᵀ with W
     stored transposed per column tile); each target lowers it to its own
@@ -50,7 +57,8 @@ def Tessera_TileMatmulOp : Tessera_Op<"tile_matmul"> {
                        Arg<Tessera_Tile, "", [MemRead, MemWrite]>:$c,
                        Arg<Optional<Tessera_TileRow>, "", [MemRead]>:$bias,
                        UnitAttr:$accumulate, UnitAttr:$skip_masked,
-                       OptionalAttr<F32Attr>:$scale);
+                       OptionalAttr<F32Attr>:$scale,
+                       OptionalAttr<TypeAttr>:$operand_type);
   let assemblyFormat = [{
     $a `,` $b `into` $c (`bias` `(` $bias^ `:` type($bias) `)`)? attr-dict
     `:` type($a) `,` type($b) `,` type($c)

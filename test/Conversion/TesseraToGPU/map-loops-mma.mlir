@@ -1,0 +1,112 @@
+// RUN: tessera-opt %s --tessera-gpu-map-loops --canonicalize --cse | FileCheck %s
+// RUN: tessera-opt %s --tessera-gpu-map-loops=emulate-mma=1 --canonicalize --cse | FileCheck %s --check-prefix=CHECK-EMU
+
+// Tasks whose only writes are tile products exact in bf16 run one per
+// warp: 12 tasks are 384 lanes in blocks of 256; the task is the lane's
+// index / 32 and the lane its index mod 32. Each 16 x 16 product of a
+// 48-deep reduction is three steps of two m16n8k16 mma.sync (one per 8
+// columns), the accumulators carried in registers; every lane then writes
+// its four entries of each block (bias added, no edge checks).
+// CHECK-LABEL: func.func @linear_tasks
+// CHECK: scf.parallel (%[[B:.*]], %[[T:.*]]) = (%c0, %c0) to (%c384, %c256) step (%c256, %c1) {
+// CHECK:     %[[I:.*]] = arith.addi %[[T]], %[[B]]
+// CHECK:     %[[TASK:.*]] = arith.divui %[[I]], %c32
+// CHECK:     %[[LANE:.*]] = arith.remui %[[I]], %c32
+// CHECK:     arith.divsi %[[TASK]], %c3
+// CHECK:     %[[G:.*]] = arith.divui %[[LANE]], %c4
+// CHECK:     %[[TG:.*]] = arith.remui %[[LANE]], %c4
+// CHECK:     %{{.*}}:8 = scf.for %{{.*}} = %c0 to %c48 step %c16 iter_args(
+// CHECK-NOT:   arith.select
+// CHECK:       arith.truncf %{{.*}} : f32 to bf16
+// CHECK:       nvvm.mma.sync A[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}]  B[%{{.*}}, %{{.*}}]  C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}]  {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK:       nvvm.mma.sync
+// CHECK-NOT:   nvvm.mma.sync
+// CHECK:       scf.yield
+// CHECK-NOT: scf.if
+// CHECK:     memref.load %{{.*}}[%{{.*}}] : memref<16xf32, strided<[1], offset: ?>>
+// CHECK:     arith.addf
+// CHECK:     memref.store
+// CHECK-EMU-LABEL: func.func @linear_tasks
+// CHECK-EMU-NOT: nvvm.mma.sync
+// CHECK-EMU: memref.alloca() : memref<32x4xi32>
+// CHECK-EMU: memref.alloca() : memref<32x8x2xi32>
+// CHECK-EMU: memref.alloca() : memref<32x8x4xf32>
+// CHECK-EMU: %[[FIRST:.*]] = arith.cmpi eq, %{{.*}}, %c0
+// CHECK-EMU: scf.if %[[FIRST]] {
+func.func @linear_tasks(%x: memref<64x48xf32>, %wt: memref<3x48x16xf32>, %bias: memref<48xf32>, %y: memref<64x48xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c3) step (%c1, %c1) {
+    %r = arith.muli %i, %c16 : index
+    %c = arith.muli %j, %c16 : index
+    %a = memref.subview %x[%r, 0] [16, 48] [1, 1] : memref<64x48xf32> to memref<16x48xf32, strided<[48, 1], offset: ?>>
+    %b = memref.subview %wt[%j, 0, 0] [1, 48, 16] [1, 1, 1] : memref<3x48x16xf32> to memref<48x16xf32, strided<[16, 1], offset: ?>>
+    %o = memref.subview %y[%r, %c] [16, 16] [1, 1] : memref<64x48xf32> to memref<16x16xf32, strided<[48, 1], offset: ?>>
+    %bb = memref.subview %bias[%c] [16] [1] : memref<48xf32> to memref<16xf32, strided<[1], offset: ?>>
+    tessera.tile_matmul %a, %b into %o bias(%bb : memref<16xf32, strided<[1], offset: ?>>) {operand_type = bf16} : memref<16x48xf32, strided<[48, 1], offset: ?>>, memref<48x16xf32, strided<[16, 1], offset: ?>>, memref<16x16xf32, strided<[48, 1], offset: ?>>
+    scf.reduce
+  }
+  return
+}
+
+// Partial blocks: A's rows past 5 and K past 40 read as zero (clamped
+// address, select), C is written inside 5 x 9 only; f16 operands are
+// vector<2xf16>; scale and accumulate apply to the accumulators.
+// CHECK-LABEL: func.func @edges
+// CHECK: scf.for %{{.*}} = %c0 to %c48 step %c16
+// CHECK:   %[[IN:.*]] = arith.cmpi ult, %{{.*}}, %c5
+// CHECK:   %[[ROW:.*]] = arith.minui %{{.*}}, %c4
+// CHECK:   %[[V:.*]] = memref.load %{{.*}}[%[[ROW]], %{{.*}}] : memref<5x40xf32>
+// CHECK:   arith.select %{{.*}}, %[[V]], %{{.*}} : f32
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+// CHECK:   llvm.bitcast %{{.*}} : i32 to vector<2xf16>
+// CHECK:   nvvm.mma.sync {{.*}} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK: scf.if
+// CHECK:   arith.mulf %{{.*}}, %cst
+// CHECK:   memref.load %{{.*}} : memref<5x9xf32>
+// CHECK:   arith.addf
+// CHECK:   memref.store %{{.*}} : memref<5x9xf32>
+func.func @edges(%x: memref<5x40xf32>, %wt: memref<40x9xf32>, %y: memref<5x9xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+    tessera.tile_matmul %x, %wt into %y {operand_type = f16, scale = 0.5 : f32, accumulate} : memref<5x40xf32>, memref<40x9xf32>, memref<5x9xf32>
+    scf.reduce
+  }
+  return
+}
+
+// A task that also stores elsewhere, or a product without an operand type
+// or skipping masked entries, stays one thread per task (two threads)
+// and keeps its products for tessera-lower-tiles.
+// CHECK-LABEL: func.func @not_warps
+// CHECK-NOT: nvvm.mma.sync
+// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
+// CHECK: tessera.tile_matmul {{.*}}operand_type = bf16
+// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
+// CHECK: tessera.tile_matmul
+// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
+// CHECK: tessera.tile_matmul {{.*}}operand_type = bf16, skip_masked
+func.func @not_warps(%x: memref<16x16xf32>, %wt: memref<16x16xf32>, %y: memref<16x16xf32>, %z: memref<2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    tessera.tile_matmul %x, %wt into %y {operand_type = bf16} : memref<16x16xf32>, memref<16x16xf32>, memref<16x16xf32>
+    memref.store %one, %z[%i] : memref<2xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    tessera.tile_matmul %x, %wt into %y : memref<16x16xf32>, memref<16x16xf32>, memref<16x16xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    tessera.tile_matmul %x, %wt into %y {operand_type = bf16, skip_masked} : memref<16x16xf32>, memref<16x16xf32>, memref<16x16xf32>
+    scf.reduce
+  }
+  return
+}
