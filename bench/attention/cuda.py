@@ -5,8 +5,8 @@
 
 B=4, H=16, D=128. Rows: S in {1024, 4096, 16384}, dense, causal and a
 sliding window of 1024 (--quick: S=1024 and 4096). Columns: ours
-(`tesserac --target=cuda`) in f32 and in bf16 storage (computed in f32:
-attention is not on tensor cores yet), PyTorch 2's
+(`tesserac --target=cuda`) in f32 and in bf16 storage (bf16: the products
+on tensor cores, mma.sync m16n8k16), PyTorch 2's
 `scaled_dot_product_attention` in f32 and in bf16 (its flash backend), and
 a cuBLAS GEMM ceiling probe (torch.matmul 8192^3, f32 and bf16). TFLOP/s
 count 4·S²·D per head for dense attention and 4·D per allowed (query, key)

@@ -43,16 +43,27 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
     schedule's tiles: one task (an attention query tile, a linear column
     tile) is one thread.
 
-    A task whose tile products are all exact in f16 or bf16 (a
-    `tessera.tile_matmul` with an `operand_type`, left by
-    `tessera-lower-tiles{defer-mma}`) and that writes memory through them
-    only runs on one warp instead: the loop gets 32 iterations per task,
-    the task's scalar code runs alike in the 32 lanes, and each product
-    becomes m16n8k16 `mma.sync` instructions (f32 accumulation) whose lanes
-    write disjoint entries of C. With `emulate-mma` (the host emulation of
-    the CUDA mapping) lane 0 computes its warp's products through a host
-    implementation of the instruction on the same fragments. A product
-    left in any other loop is lowered for one thread afterwards.
+    A task with tile products for tensor cores (a `tessera.tile_matmul`
+    with an `operand_type` and without `skip_masked`; its tile ops are left
+    by `tessera-lower-tiles{defer-mma}`) runs on one warp instead, if
+    besides its tile ops it writes only its own scratch (allocas of static
+    shape at the top of the task or of the task function it calls, which is
+    inlined):
+    - the loop gets 32 iterations per task; the task's scalar code runs
+      alike in the 32 lanes;
+    - the scratch becomes one 64-byte aligned slice per task of a buffer
+      allocated around the loop, which the lanes share;
+    - each tensor-core product becomes m16n8k16 `mma.sync` instructions
+      (f32 accumulation) whose lanes write disjoint entries of C; every
+      other tile op is lowered as by `tessera-lower-tiles`, for the rows
+      lane, lane + 32, ... of its output;
+    - a warp barrier (`nvvm.bar.warp.sync`) follows every tile op and every
+      other write, so that each op sees what the lanes wrote before it.
+    With `emulate-mma` (the host emulation of the CUDA mapping) lane 0 of
+    each warp does the whole task: each row-wise op for every lane in turn,
+    and each product through a host implementation of the instruction on
+    the same fragments. Tile ops left in any other loop are lowered for one
+    thread afterwards.
 
     The operands of a kernel must be device-visible: function arguments,
     allocations (made host-shared by `tessera-gpu-host-memory`), constant
@@ -76,7 +87,8 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
     "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
-    "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"
+    "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::vector::VectorDialect", "::mlir::math::MathDialect"
   ];
 }
 

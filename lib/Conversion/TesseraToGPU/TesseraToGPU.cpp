@@ -16,6 +16,7 @@
 #include "tessera/Conversion/TesseraToGPU/TesseraToGPU.h"
 #include "tessera/Dialect/Tessera/IR/TesseraDialect.h"
 #include "tessera/Dialect/Tessera/IR/TesseraOps.h"
+#include "tessera/Dialect/Tessera/Transforms/KernelBuilder.h"
 
 #include "TileMMA.h"
 
@@ -25,10 +26,12 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -284,60 +287,270 @@ private:
     return *ub <= *lb ? 0 : (*ub - *lb + *step - 1) / *step;
   }
 
-  /// Whether each task of `loop` can run on a warp: it has tile products
-  /// for tensor cores, and it writes memory through them only, so that its
-  /// other code can run alike in the 32 lanes.
-  static bool isWarpTask(scf::ParallelOp loop) {
-    bool products = false;
-    WalkResult result = loop.getBody()->walk([&](Operation *op) {
-      if (auto mm = dyn_cast<TileMatmulOp>(op)) {
-        if (!isTensorCoreMatmul(mm))
-          return WalkResult::interrupt();
-        products = true;
-        return WalkResult::skip();
+  /// Whether `tasks` tasks' lanes and their scratch (the allocas of the
+  /// loop body and of its task functions) stay far from overflow.
+  bool warpScratchFits(scf::ParallelOp loop, int64_t tasks) {
+    constexpr int64_t kMaxBytes = int64_t{1} << 40;
+    int64_t perTask = 0;
+    auto add = [&](Block &top) {
+      for (auto alloca : top.getOps<memref::AllocaOp>()) {
+        MemRefType t = alloca.getType();
+        perTask +=
+            llvm::alignTo(t.getNumElements() *
+                              llvm::divideCeil(t.getElementTypeBitWidth(), 8),
+                          64);
       }
-      if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
-        return WalkResult::advance();
-      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-      if (!effects || !effects.onlyHasEffect<MemoryEffects::Read>() &&
-                          !effects.hasNoEffect())
-        return WalkResult::interrupt();
-      return WalkResult::advance();
+    };
+    add(*loop.getBody());
+    loop.getBody()->walk([&](func::CallOp call) {
+      if (func::FuncOp f = taskFunction(call))
+        add(f.getBody().front());
     });
-    return products && !result.wasInterrupted();
+    int64_t bytes, lanes;
+    return !llvm::MulOverflow(tasks, std::max<int64_t>(perTask, 1), bytes) &&
+           bytes <= kMaxBytes && !llvm::MulOverflow(tasks, int64_t{32}, lanes);
   }
 
-  /// Replaces the 1-D `loop` over tasks by a loop over their lanes, 32 per
-  /// task, and lowers the task's products for the warp.
-  scf::ParallelOp mapTasksToWarps(scf::ParallelOp loop) {
+  static bool isTileOp(Operation *op) {
+    return isa<TileMatmulOp, TileScoreModOp, TileAddMaskOp, TileMaskOp,
+               TileOnlineSoftmaxOp, TileNormalizeOp>(op);
+  }
+
+  /// The function a task calls that holds tensor-core products (an
+  /// attention task), to be inlined for the warps; null if none.
+  func::FuncOp taskFunction(func::CallOp call) {
+    auto f = symbols.lookup<func::FuncOp>(call.getCallee());
+    if (!f || f.isExternal() || !llvm::hasSingleElement(f.getBody()) ||
+        call.getNumResults() != 0)
+      return {};
+    bool products = f.walk([](TileMatmulOp op) {
+                       return isTensorCoreMatmul(op) ? WalkResult::interrupt()
+                                                     : WalkResult::advance();
+                     }).wasInterrupted();
+    return products ? f : func::FuncOp();
+  }
+
+  /// Whether each task of `loop` (with its task function inlined) can run
+  /// on a warp: it has tile products for tensor cores, and besides its tile
+  /// ops it writes only its own scratch (allocas of static shape at the
+  /// top of the task), so that its other code can run alike in the 32
+  /// lanes and its scratch can be shared by them.
+  bool isWarpTask(scf::ParallelOp loop) {
+    bool products = false;
+    auto check = [&](Block &top) {
+      return !top.walk([&](Operation *op) {
+                   if (auto mm = dyn_cast<TileMatmulOp>(op))
+                     products |= isTensorCoreMatmul(mm);
+                   if (isTileOp(op))
+                     return WalkResult::skip();
+                   if (auto alloca = dyn_cast<memref::AllocaOp>(op))
+                     return op->getBlock() == &top &&
+                                    alloca.getType().hasStaticShape() &&
+                                    alloca.getType().getLayout().isIdentity() &&
+                                    !alloca.getType().getMemorySpace()
+                                ? WalkResult::advance()
+                                : WalkResult::interrupt();
+                   if (auto call = dyn_cast<func::CallOp>(op))
+                     return op->getBlock() == &top && taskFunction(call)
+                                ? WalkResult::advance()
+                                : WalkResult::interrupt();
+                   if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+                     return WalkResult::advance();
+                   auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+                   if (!effects)
+                     return WalkResult::interrupt();
+                   SmallVector<MemoryEffects::EffectInstance> list;
+                   effects.getEffects(list);
+                   for (const MemoryEffects::EffectInstance &e : list) {
+                     if (isa<MemoryEffects::Read>(e.getEffect()))
+                       continue;
+                     Value v = e.getValue();
+                     auto scratch =
+                         v ? viewRoot(v).getDefiningOp<memref::AllocaOp>()
+                           : memref::AllocaOp();
+                     if (!isa<MemoryEffects::Write>(e.getEffect()) ||
+                         !scratch || scratch->getBlock() != &top)
+                       return WalkResult::interrupt();
+                   }
+                   return WalkResult::advance();
+                 })
+                  .wasInterrupted();
+    };
+    if (!check(*loop.getBody()))
+      return false;
+    bool ok = true;
+    loop.getBody()->walk([&](func::CallOp call) {
+      if (func::FuncOp f = taskFunction(call))
+        ok &= check(f.getBody().front());
+    });
+    return ok && products;
+  }
+
+  /// Replaces the 1-D `loop` over `tasks` tasks by a loop over their
+  /// lanes, 32 per task: the task functions inlined, the scratch one slice
+  /// per task of a buffer the lanes share, the tile ops lowered for the
+  /// warp (products on tensor cores, the other ops row by row across the
+  /// lanes) with a warp barrier after each write.
+  scf::ParallelOp mapTasksToWarps(scf::ParallelOp loop, int64_t tasks) {
+    // Inline the task functions.
+    SmallVector<func::CallOp> calls;
+    loop.getBody()->walk([&](func::CallOp call) { calls.push_back(call); });
+    for (func::CallOp call : calls) {
+      func::FuncOp f = taskFunction(call);
+      IRMapping map;
+      map.map(f.getArguments(), call.getOperands());
+      OpBuilder cb(call);
+      for (Operation &op : f.getBody().front().without_terminator())
+        cb.clone(op, map);
+      call.erase();
+    }
+
     ImplicitLocOpBuilder b(loop.getLoc(), loop);
     auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+    // The scratch of every task, 64-byte aligned slices of one buffer.
+    SmallVector<std::pair<memref::AllocaOp, int64_t>> scratch;
+    int64_t perTask = 0;
+    for (auto alloca : loop.getBody()->getOps<memref::AllocaOp>()) {
+      MemRefType t = alloca.getType();
+      int64_t bytes =
+          t.getNumElements() * llvm::divideCeil(t.getElementTypeBitWidth(), 8);
+      scratch.push_back({alloca, perTask});
+      perTask += llvm::alignTo(bytes, 64);
+    }
+    Value buffer;
+    if (perTask) {
+      buffer = memref::AllocOp::create(
+          b, MemRefType::get({tasks * perTask}, b.getI8Type()),
+          b.getI64IntegerAttr(64));
+      OpBuilder after(loop->getContext());
+      after.setInsertionPointAfter(loop);
+      memref::DeallocOp::create(after, loop.getLoc(), buffer);
+    }
+
     Value lb = loop.getLowerBound()[0], step = loop.getStep()[0];
-    Value span = arith::SubIOp::create(b, loop.getUpperBound()[0], lb);
-    Value tasks = arith::CeilDivUIOp::create(b, span, step);
-    Value lanes = arith::MulIOp::create(b, tasks, cst(32));
-    auto warps = scf::ParallelOp::create(b, ValueRange{cst(0)},
-                                         ValueRange{lanes}, ValueRange{cst(1)});
+    auto warps = scf::ParallelOp::create(
+        b, ValueRange{cst(0)}, ValueRange{cst(tasks * 32)}, ValueRange{cst(1)});
     Block *body = warps.getBody();
     b.setInsertionPointToStart(body);
     Value t = warps.getInductionVars()[0];
-    Value task = arith::AddIOp::create(
-        b, lb,
-        arith::MulIOp::create(b, arith::DivUIOp::create(b, t, cst(32)), step));
+    Value index = arith::DivUIOp::create(b, t, cst(32));
+    Value task =
+        arith::AddIOp::create(b, lb, arith::MulIOp::create(b, index, step));
     Value lane = arith::RemUIOp::create(b, t, cst(32));
     SmallVector<Value> fragments;
     if (emulateMMA)
       fragments = allocateEmulatedFragments(b, loop.getLoc());
+    for (auto [alloca, offset] : scratch) {
+      OpBuilder ab(alloca);
+      Value at = arith::AddIOp::create(
+          ab, alloca.getLoc(),
+          arith::MulIOp::create(
+              ab, alloca.getLoc(), index,
+              arith::ConstantIndexOp::create(ab, alloca.getLoc(), perTask)),
+          arith::ConstantIndexOp::create(ab, alloca.getLoc(), offset));
+      Value view = memref::ViewOp::create(ab, alloca.getLoc(), alloca.getType(),
+                                          buffer, at, ValueRange{});
+      alloca.replaceAllUsesWith(view);
+      alloca.erase();
+    }
     loop.getInductionVars()[0].replaceAllUsesWith(task);
-    body->getOperations().splice(
-        body->getTerminator()->getIterator(), loop.getBody()->getOperations(),
-        loop.getBody()->begin(), std::prev(loop.getBody()->end()));
+    Block *old = loop.getBody();
+    Block *work = body;
+    if (emulateMMA) {
+      // On the host, lane 0 does its warp's work for all 32 lanes.
+      Value first =
+          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane, cst(0));
+      auto ifOp = scf::IfOp::create(b, first, /*withElseRegion=*/false);
+      work = ifOp.thenBlock();
+    }
+    work->getOperations().splice(work->getTerminator()->getIterator(),
+                                 old->getOperations(), old->begin(),
+                                 std::prev(old->end()));
     loop.erase();
-    SmallVector<TileMatmulOp> products;
-    warps.getBody()->walk([&](TileMatmulOp op) { products.push_back(op); });
-    for (TileMatmulOp op : products)
-      lowerTileMatmulToMMA(op, lane, emulateMMA, fragments);
-    return warps;
+    if (!emulateMMA)
+      insertWarpBarriers(*work);
+    return lowerForWarp(warps, lane, fragments) ? warps : scf::ParallelOp();
+  }
+
+  /// Whether `op` may write memory.
+  static bool mayWrite(Operation *op) {
+    if (auto effects = dyn_cast<MemoryEffectOpInterface>(op))
+      return effects.hasEffect<MemoryEffects::Write>();
+    if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      return true;
+    return op
+        ->walk([&](Operation *inner) {
+          return inner != op &&
+                         !inner->hasTrait<
+                             OpTrait::HasRecursiveMemoryEffects>() &&
+                         mayWrite(inner)
+                     ? WalkResult::interrupt()
+                     : WalkResult::advance();
+        })
+        .wasInterrupted();
+  }
+
+  /// A warp barrier after each tile op and after each other write of the
+  /// task, so that what one lane writes is seen by the others (and no
+  /// lane's redundant write of the scratch lands after another's update).
+  static void insertWarpBarriers(Block &block) {
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      bool holdsTiles =
+          !isTileOp(&op) && op.walk([](Operation *inner) {
+                                return isTileOp(inner) ? WalkResult::interrupt()
+                                                       : WalkResult::advance();
+                              }).wasInterrupted();
+      if (holdsTiles) {
+        for (Region &r : op.getRegions())
+          for (Block &inner : r)
+            insertWarpBarriers(inner);
+        continue;
+      }
+      if (!isTileOp(&op) && !mayWrite(&op))
+        continue;
+      OpBuilder b(op.getContext());
+      b.setInsertionPointAfter(&op);
+      Value all =
+          arith::ConstantIntOp::create(b, op.getLoc(), b.getI32Type(), -1);
+      NVVM::SyncWarpOp::create(b, op.getLoc(), all);
+    }
+  }
+
+  /// Lowers the tile ops of a warp task: products with an operand type on
+  /// tensor cores, every other tile op row by row across the lanes (on the
+  /// host: by lane 0 for each lane in turn).
+  bool lowerForWarp(scf::ParallelOp warps, Value lane, ValueRange fragments) {
+    SmallVector<Operation *> ops;
+    warps.getBody()->walk([&](Operation *op) {
+      if (isTileOp(op))
+        ops.push_back(op);
+      return isTileOp(op) ? WalkResult::skip() : WalkResult::advance();
+    });
+    kernel::KernelConfig config = kernel::getKernelConfig(module);
+    for (Operation *op : ops) {
+      if (auto mm = dyn_cast<TileMatmulOp>(op); mm && isTensorCoreMatmul(mm)) {
+        lowerTileMatmulToMMA(mm, lane, emulateMMA, fragments);
+        continue;
+      }
+      if (!emulateMMA) {
+        if (failed(kernel::lowerTileOpRows(op, config, lane, 32)))
+          return false;
+        continue;
+      }
+      OpBuilder b(op);
+      Location loc = op->getLoc();
+      auto lanes =
+          scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                             arith::ConstantIndexOp::create(b, loc, 32),
+                             arith::ConstantIndexOp::create(b, loc, 1));
+      b.setInsertionPoint(lanes.getBody()->getTerminator());
+      Operation *copy = b.clone(*op);
+      op->erase();
+      if (failed(kernel::lowerTileOpRows(copy, config, lanes.getInductionVar(),
+                                         32)))
+        return false;
+    }
+    return true;
   }
 
   /// Collapses `loop` into one dimension, splits it into blocks of up to
@@ -367,10 +580,11 @@ private:
       if (!loop)
         return next->emitError() << "cannot collapse a loop for the GPU";
     }
-    if (isWarpTask(loop)) {
-      loop = mapTasksToWarps(loop);
-      if (total && llvm::MulOverflow(*total, int64_t{32}, *total))
-        total = std::nullopt;
+    if (total && isWarpTask(loop) && warpScratchFits(loop, *total)) {
+      loop = mapTasksToWarps(loop, *total);
+      if (!loop)
+        return failure();
+      *total *= 32;
     }
     // Whole warps, unless the loop has fewer iterations than one.
     int64_t threads = maxThreads;

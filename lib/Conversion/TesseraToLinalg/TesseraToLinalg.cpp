@@ -561,8 +561,13 @@ struct ConvertTesseraToLinalgPass
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (!isa<TesseraDialect>(op->getDialect()))
         return WalkResult::advance();
-      // Left to the target by tessera-lower-tiles{defer-mma}.
-      if (auto mm = dyn_cast<TileMatmulOp>(op); mm && mm.getOperandType())
+      // Left to the target by tessera-lower-tiles{defer-mma}, with the
+      // terminators of their regions.
+      auto isTileOp = [](Operation *op) {
+        return isa<TileMatmulOp, TileScoreModOp, TileAddMaskOp, TileMaskOp,
+                   TileOnlineSoftmaxOp, TileNormalizeOp>(op);
+      };
+      if (isTileOp(op) || (isa<YieldOp>(op) && isTileOp(op->getParentOp())))
         return WalkResult::advance();
       if (isa<AttentionOp>(op)) {
         op->emitOpError("is lowered by tessera-flash-attention, which must "

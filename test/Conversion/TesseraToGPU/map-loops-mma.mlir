@@ -110,3 +110,81 @@ func.func @not_warps(%x: memref<16x16xf32>, %wt: memref<16x16xf32>, %y: memref<1
   }
   return
 }
+
+// An attention-like task: its function is inlined, its scratch (S, acc,
+// max, sum: 4096 + 2048 + 128 + 128 bytes) becomes one slice per task of a
+// buffer the lanes share (2 tasks: 12800 bytes), freed after the loop. The
+// products run on tensor cores, the softmax and the normalization row by
+// row across the lanes (rows lane, lane + 32, ...), and a warp barrier
+// follows the scratch's initialization and every tile op. On the host
+// (emulate-mma) lane 0 does the whole task, each row op for every lane in
+// turn.
+// CHECK-LABEL: func.func @attention_tasks
+// CHECK-NOT: func.call
+// CHECK: %[[BUF:.*]] = memref.alloc() {alignment = 64 : i64} : memref<12800xi8>
+// CHECK: scf.parallel (%[[T:.*]]) = (%c0) to (%c64) step (%c1) {
+// CHECK:   %[[TASK:.*]] = arith.divui %[[T]], %c32
+// CHECK:   %[[LANE:.*]] = arith.remui %[[T]], %c32
+// CHECK:   %[[OFF:.*]] = arith.muli %[[TASK]], %c6400
+// CHECK:   %[[S:.*]] = memref.view %[[BUF]][%[[OFF]]][] : memref<12800xi8> to memref<32x32xf32>
+// CHECK:   memref.view %[[BUF]][%{{.*}}][] : memref<12800xi8> to memref<32x16xf32>
+// CHECK:   scf.for
+// CHECK:     memref.store
+// CHECK:   nvvm.bar.warp.sync %c-1_i32 : i32
+// CHECK-COUNT-4: nvvm.mma.sync
+// CHECK:   nvvm.bar.warp.sync
+// CHECK:   scf.for %{{.*}} = %[[LANE]] to %c32 step %c32 {
+// CHECK:     math.exp
+// CHECK:   nvvm.bar.warp.sync
+// CHECK-COUNT-2: nvvm.mma.sync
+// CHECK:   nvvm.bar.warp.sync
+// CHECK:   scf.for %{{.*}} = %[[LANE]] to %c32 step %c32 {
+// CHECK:     arith.divf
+// CHECK:   nvvm.bar.warp.sync
+// CHECK: memref.dealloc %[[BUF]] : memref<12800xi8>
+// CHECK-EMU-LABEL: func.func @attention_tasks
+// CHECK-EMU: memref.alloc() {alignment = 64 : i64} : memref<12800xi8>
+// CHECK-EMU: %[[FIRST:.*]] = arith.cmpi eq, %{{.*}}, %c0
+// CHECK-EMU: scf.if %[[FIRST]] {
+// CHECK-EMU:   memref.view
+// CHECK-EMU-NOT: nvvm.
+// CHECK-EMU:   scf.for %[[L:.*]] = %c0 to %c32 step %c1 {
+// CHECK-EMU:     scf.for %{{.*}} = %[[L]] to %c32 step %c32 {
+// CHECK-EMU:       math.exp
+func.func private @task(%q: memref<2x32x16xf32>, %kt: memref<16x32xf32>, %v: memref<32x16xf32>, %out: memref<2x32x16xf32>, %i: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c16 = arith.constant 16 : index
+  %ninf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  %s = memref.alloca() {alignment = 64 : i64} : memref<32x32xf32>
+  %acc = memref.alloca() {alignment = 64 : i64} : memref<32x16xf32>
+  %m = memref.alloca() : memref<32xf32>
+  %l = memref.alloca() : memref<32xf32>
+  scf.for %r = %c0 to %c32 step %c1 {
+    memref.store %ninf, %m[%r] : memref<32xf32>
+    memref.store %zero, %l[%r] : memref<32xf32>
+    scf.for %c = %c0 to %c16 step %c1 {
+      memref.store %zero, %acc[%r, %c] : memref<32x16xf32>
+    }
+  }
+  %qt = memref.subview %q[%i, 0, 0] [1, 32, 16] [1, 1, 1] : memref<2x32x16xf32> to memref<32x16xf32, strided<[16, 1], offset: ?>>
+  %ot = memref.subview %out[%i, 0, 0] [1, 32, 16] [1, 1, 1] : memref<2x32x16xf32> to memref<32x16xf32, strided<[16, 1], offset: ?>>
+  tessera.tile_matmul %qt, %kt into %s {scale = 0.25 : f32, operand_type = bf16} : memref<32x16xf32, strided<[16, 1], offset: ?>>, memref<16x32xf32>, memref<32x32xf32>
+  tessera.tile_online_softmax %s, %m, %l, %acc : memref<32x32xf32>, memref<32xf32>, memref<32xf32>, memref<32x16xf32>
+  tessera.tile_matmul %s, %v into %acc {accumulate, operand_type = bf16} : memref<32x32xf32>, memref<32x16xf32>, memref<32x16xf32>
+  tessera.tile_normalize %acc, %l into %ot : memref<32x16xf32>, memref<32xf32>, memref<32x16xf32, strided<[16, 1], offset: ?>>
+  return
+}
+
+func.func @attention_tasks(%q: memref<2x32x16xf32>, %kt: memref<16x32xf32>, %v: memref<32x16xf32>, %out: memref<2x32x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    func.call @task(%q, %kt, %v, %out, %i) : (memref<2x32x16xf32>, memref<16x32xf32>, memref<32x16xf32>, memref<2x32x16xf32>, index) -> ()
+    scf.reduce
+  }
+  return
+}

@@ -1,7 +1,8 @@
-// Linear layers on bf16 and f16 storage multiply on tensor cores: their
-// products stay tile ops through bufferization (defer-mma), run one task
-// per warp, and become m16n8k16 mma.sync with f32 accumulation, for every
-// architecture. An f32 layer keeps its exact f32 products, and so does a
+// Linear layers and attention on bf16 and f16 storage multiply on tensor
+// cores: their tasks' tile ops stay through bufferization (defer-mma), a
+// task runs on one warp, and its products become m16n8k16 mma.sync with f32
+// accumulation, for every architecture; attention's other tile ops run row
+// by row across the lanes, between warp barriers. An f32 layer keeps its exact f32 products, and so does a
 // build that includes sm_75 (which has no bf16 m16n8k16).
 // REQUIRES: libdevice
 // RUN: tesserac %s --entry=linear_bf16 --emit=ptx --cuda-arch=sm_80,sm_90a -o %t.bf16.ptx
@@ -13,6 +14,16 @@
 // RUN: tesserac %s --entry=linear_bf16 --emit=ptx --cuda-arch=sm_75,sm_80 -o %t.sm75.ptx
 // RUN: FileCheck %s --check-prefix=CHECK-F32 < %t.sm75.ptx
 // RUN: tesserac %s --entry=linear_bf16 --target=cuda --compile-to=bufferize | FileCheck %s --check-prefix=CHECK-TILE
+// RUN: tesserac %s --entry=causal_bf16 --emit=ptx --cuda-arch=sm_80,sm_90a -o %t.attn.ptx
+// RUN: FileCheck %s --check-prefix=CHECK-ATTN < %t.attn.ptx
+// RUN: tesserac %s --entry=causal_f32 --emit=ptx -o %t.attn32.ptx
+// RUN: FileCheck %s --check-prefix=CHECK-F32 < %t.attn32.ptx
+
+// CHECK-ATTN: .target sm_80
+// CHECK-ATTN: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-ATTN: bar.warp.sync
+// CHECK-ATTN: .target sm_90a
+// CHECK-ATTN: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 
 // CHECK-TILE: tessera.tile_matmul {{.*}}operand_type = bf16
 
@@ -39,4 +50,14 @@ func.func @linear_f16(%x: tensor<33x72xf16> {tessera.name = "x"}, %w: tensor<40x
 func.func @linear_f32(%x: tensor<33x72xf32> {tessera.name = "x"}, %w: tensor<40x72xf32> {tessera.name = "w"}) -> (tensor<33x40xf32> {tessera.name = "y"}) {
   %0 = tessera.linear %x, %w : (tensor<33x72xf32>, tensor<40x72xf32>) -> tensor<33x40xf32>
   return %0 : tensor<33x40xf32>
+}
+
+func.func @causal_bf16(%q: tensor<2x4x200x64xbf16> {tessera.name = "q"}, %k: tensor<2x2x200x64xbf16> {tessera.name = "k"}, %v: tensor<2x2x200x64xbf16> {tessera.name = "v"}) -> (tensor<2x4x200x64xbf16> {tessera.name = "o"}) {
+  %0 = tessera.attention %q, %k, %v {mask = #tessera.causal} : (tensor<2x4x200x64xbf16>, tensor<2x2x200x64xbf16>, tensor<2x2x200x64xbf16>) -> tensor<2x4x200x64xbf16>
+  return %0 : tensor<2x4x200x64xbf16>
+}
+
+func.func @causal_f32(%q: tensor<1x2x100x32xf32> {tessera.name = "q"}, %k: tensor<1x2x100x32xf32> {tessera.name = "k"}, %v: tensor<1x2x100x32xf32> {tessera.name = "v"}) -> (tensor<1x2x100x32xf32> {tessera.name = "o"}) {
+  %0 = tessera.attention %q, %k, %v {mask = #tessera.causal} : (tensor<1x2x100x32xf32>, tensor<1x2x100x32xf32>, tensor<1x2x100x32xf32>) -> tensor<1x2x100x32xf32>
+  return %0 : tensor<1x2x100x32xf32>
 }

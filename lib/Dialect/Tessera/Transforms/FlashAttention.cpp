@@ -34,6 +34,10 @@
 // multiplying, so NaN/Inf in a masked key's K or V never reaches the
 // output. Full tiles run the plain product.
 //
+// With Q, K and V all widened from one storage type (f16, bf16), both
+// products carry it as their operand_type, so that a target with tensor
+// cores may multiply in it (the CUDA target runs such a task on a warp).
+//
 // Tile shapes do not depend on the target: key tiles and the padded Dv are
 // multiples of 16 (the widest vector of any target), query tiles multiples
 // of 8 (the most rows of a register block) unless the sequence is shorter.
@@ -202,6 +206,10 @@ private:
   AttentionOp op;
   Plan plan;
   ModuleOp module;
+  /// Q, K and V all widened from this storage type: the products may
+  /// multiply in it (Q·Kᵀ exactly; P·V rounding the probabilities, as
+  /// flash attention does on tensor cores).
+  TypeAttr operandType;
   Epilogue epilogue;
 };
 
@@ -287,6 +295,9 @@ LogicalResult AttentionLowering::run() {
     return success();
   }
   epilogue = Epilogue::match(op);
+  if (Type t = widenedFrom(op.getQuery());
+      t && t == widenedFrom(op.getKey()) && t == widenedFrom(op.getValue()))
+    operandType = TypeAttr::get(t);
   // Everything the fused consumers read dominates the last of them.
   ImplicitLocOpBuilder b(op.getLoc(), epilogue.ops.empty()
                                           ? op.getOperation()
@@ -632,7 +643,7 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
                          /*accumulate=*/false,
                          /*skip_masked=*/false,
                          b.getF32FloatAttr(op.getEffectiveScale()),
-                         /*operand_type=*/TypeAttr());
+                         operandType);
     if (!op.getScoreMod().empty()) {
       auto mod = TileScoreModOp::create(b, sBuf, a.b, h, q0, k0Pos);
       IRMapping map;
@@ -656,7 +667,7 @@ void AttentionLowering::visitKeyTile(ImplicitLocOpBuilder &b, TaskArgs &a,
     auto accumulate = [&](ImplicitLocOpBuilder &b, bool skipMasked) {
       TileMatmulOp::create(b, sBuf, vTile, accTile, /*bias=*/Value(),
                            /*accumulate=*/true, skipMasked, FloatAttr(),
-                           /*operand_type=*/TypeAttr());
+                           operandType);
     };
     // Only partial tiles pay for the predicate, and for skipping masked
     // keys in P·V.

@@ -25,10 +25,8 @@
 #include "tessera/Dialect/Tessera/Transforms/KernelBuilder.h"
 #include "tessera/Dialect/Tessera/Transforms/Passes.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/IR/TypeUtilities.h"
 
 namespace mlir::tessera {
 #define GEN_PASS_DEF_TESSERATILELINEARPASS
@@ -45,16 +43,6 @@ namespace {
 /// rowTile and kTileLanes).
 constexpr int64_t kTileRows = 64;
 constexpr int64_t kTileCols = 64;
-
-/// The storage type (f16, bf16) that `v`'s entries were widened from by
-/// tessera-widen-storage, so that they are exact in it; null if unknown.
-Type widenedFrom(Value v) {
-  auto ext = v.getDefiningOp<arith::ExtFOp>();
-  if (!ext)
-    return {};
-  Type t = getElementTypeOrSelf(ext.getIn().getType());
-  return t.isF16() || t.isBF16() ? t : Type();
-}
 
 LogicalResult lowerLinear(LinearOp op, int64_t tileK) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());

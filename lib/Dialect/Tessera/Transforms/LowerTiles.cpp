@@ -59,6 +59,14 @@ public:
       : config(config), L(config.lanes()), rowsOverride(rows),
         vectorsOverride(vectors) {}
 
+  /// Only the rows first, first + stride, ... of each output (products:
+  /// in register blocks of one row), for one of `stride` threads sharing
+  /// the tiles.
+  void setRows(Value first, int64_t stride) {
+    rowFirst = first;
+    rowStride = stride;
+  }
+
   LogicalResult lower(Operation *op) {
     return TypeSwitch<Operation *, LogicalResult>(op)
         .Case([&](TileMatmulOp op) { return lowerMatmul(op); })
@@ -104,8 +112,8 @@ private:
       function_ref<Value(ImplicitLocOpBuilder &, Value, Value, Value)> fn) {
     ArrayRef<int64_t> s = shapeOf(tile);
     Type et = b.getF32Type();
-    forLoop(
-        b, idx(b, 0), idx(b, s[0]), 1, [&](ImplicitLocOpBuilder &b, Value r) {
+    forRows(
+        b, idx(b, s[0]), [&](ImplicitLocOpBuilder &b, Value r) {
           forEachVector(b, L, s[1], [&](ImplicitLocOpBuilder &b, Value j) {
             Value x =
                 vector::LoadOp::create(b, vec(et, L), tile, ValueRange{r, j});
@@ -117,9 +125,17 @@ private:
   /// `args` (vectors, or scalars that are broadcast) for its arguments.
   Value inlineOnVectors(ImplicitLocOpBuilder &b, Block &body, ValueRange args);
 
+  /// for r in the rows below n (all, or this thread's; see setRows).
+  void forRows(ImplicitLocOpBuilder &b, Value n,
+               function_ref<void(ImplicitLocOpBuilder &, Value)> fn) {
+    forLoop(b, rowFirst ? rowFirst : idx(b, 0), n, rowStride, fn);
+  }
+
   const KernelConfig &config;
   const int64_t L;
   const int64_t rowsOverride, vectorsOverride;
+  Value rowFirst;
+  int64_t rowStride = 1;
 };
 
 Value TileLowering::inlineOnVectors(ImplicitLocOpBuilder &b, Block &body,
@@ -163,7 +179,7 @@ LogicalResult TileLowering::lowerMatmul(TileMatmulOp op) {
   limits.divides = n / L;
   // Rows need not divide M: the last M mod R rows are one smaller block.
   limits.maxRows = std::clamp<int64_t>(m, 1, 8);
-  limits.rows = rowsOverride ? std::min(rowsOverride, m) : 0;
+  limits.rows = rowFirst ? 1 : rowsOverride ? std::min(rowsOverride, m) : 0;
   limits.vectors = vectorsOverride;
   // One register for the masked-entry test.
   limits.reserved = skipMasked ? 1 : 0;
@@ -238,6 +254,12 @@ LogicalResult TileLowering::lowerMatmul(TileMatmulOp op) {
               }
             });
   };
+  if (rowFirst) {
+    forRows(b, idx(b, m),
+            [&](ImplicitLocOpBuilder &b, Value r) { emitBlock(b, r, 1); });
+    op.erase();
+    return success();
+  }
   int64_t full = m / rows * rows;
   forLoop(b, idx(b, 0), idx(b, full), rows,
           [&](ImplicitLocOpBuilder &b, Value rb) { emitBlock(b, rb, rows); });
@@ -352,11 +374,15 @@ LogicalResult TileLowering::lowerSoftmax(TileOnlineSoftmaxOp op) {
   // The per-row rescaling factors live in the function's frame (an alloca
   // inside the loops would grow the stack on every iteration).
   auto func = op->getParentOfType<FunctionOpInterface>();
-  if (!func || func.getFunctionBody().empty())
+  if (!rowFirst && (!func || func.getFunctionBody().empty()))
     return op.emitOpError("cannot be lowered outside a function");
-  ImplicitLocOpBuilder fb = ImplicitLocOpBuilder::atBlockBegin(
-      op.getLoc(), &func.getFunctionBody().front());
-  Value alphaBuf = memref::AllocaOp::create(fb, MemRefType::get({m}, et));
+  // One thread of several (setRows) takes each of its rows in one go.
+  Value alphaBuf;
+  if (!rowFirst) {
+    ImplicitLocOpBuilder fb = ImplicitLocOpBuilder::atBlockBegin(
+        op.getLoc(), &func.getFunctionBody().front());
+    alphaBuf = memref::AllocaOp::create(fb, MemRefType::get({m}, et));
+  }
 
   ImplicitLocOpBuilder b(op.getLoc(), op);
   Value sBuf = op.getScores(), mBuf = op.getMax(), lBuf = op.getSum(),
@@ -364,7 +390,7 @@ LogicalResult TileLowering::lowerSoftmax(TileOnlineSoftmaxOp op) {
   // Two passes over the rows: the new maxima first, then the exponentials
   // reading the scores again, so no row's score vectors stay live across
   // the exp polynomial (they would spill).
-  forLoop(b, idx(b, 0), idx(b, m), 1, [&](ImplicitLocOpBuilder &b, Value r) {
+  auto maxima = [&](ImplicitLocOpBuilder &b, Value r) -> Value {
     Value mx;
     for (int64_t j = 0; j < nv; ++j) {
       Value sj = vector::LoadOp::create(b, vec(et, L), sBuf,
@@ -386,14 +412,15 @@ LogicalResult TileLowering::lowerSoftmax(TileOnlineSoftmaxOp op) {
     Value mSafe = arith::SelectOp::create(b, isNinf, f32(b, 0.0), mNew);
     Value alpha = math::ExpOp::create(b, arith::SubFOp::create(b, mOld, mSafe));
     memref::StoreOp::create(b, mNew, mBuf, ValueRange{r});
-    memref::StoreOp::create(b, alpha, alphaBuf, ValueRange{r});
-  });
-  forLoop(b, idx(b, 0), idx(b, m), 1, [&](ImplicitLocOpBuilder &b, Value r) {
+    return alpha;
+  };
+  auto exponentials = [&](ImplicitLocOpBuilder &b, Value r,
+                          function_ref<Value(ImplicitLocOpBuilder &)> alphaOf) {
     Value mNew = memref::LoadOp::create(b, mBuf, ValueRange{r});
     Value isNinf = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, mNew,
                                          f32(b, -INFINITY));
     Value mSafe = arith::SelectOp::create(b, isNinf, f32(b, 0.0), mNew);
-    Value alpha = memref::LoadOp::create(b, alphaBuf, ValueRange{r});
+    Value alpha = alphaOf(b);
     Value mSafeV = splat(b, mSafe, L);
     Value sum;
     // Masked scores give exactly -0.0: the vectorised exp returns tiny
@@ -427,7 +454,22 @@ LogicalResult TileLowering::lowerSoftmax(TileOnlineSoftmaxOp op) {
       vector::StoreOp::create(b, arith::MulFOp::create(b, acc, alphaV), accBuf,
                               ValueRange{r, e});
     });
-  });
+  };
+  if (rowFirst) {
+    forRows(b, idx(b, m), [&](ImplicitLocOpBuilder &b, Value r) {
+      Value alpha = maxima(b, r);
+      exponentials(b, r, [&](ImplicitLocOpBuilder &) { return alpha; });
+    });
+  } else {
+    forRows(b, idx(b, m), [&](ImplicitLocOpBuilder &b, Value r) {
+      memref::StoreOp::create(b, maxima(b, r), alphaBuf, ValueRange{r});
+    });
+    forRows(b, idx(b, m), [&](ImplicitLocOpBuilder &b, Value r) {
+      exponentials(b, r, [&](ImplicitLocOpBuilder &b) -> Value {
+        return memref::LoadOp::create(b, alphaBuf, ValueRange{r});
+      });
+    });
+  }
   op.erase();
   return success();
 }
@@ -450,7 +492,7 @@ LogicalResult TileLowering::lowerNormalize(TileNormalizeOp op) {
   const int64_t cols = outShape[1];
   Block *epilogue =
       op.getEpilogue().empty() ? nullptr : &op.getEpilogue().front();
-  forLoop(b, idx(b, 0), rows, 1, [&](ImplicitLocOpBuilder &b, Value r) {
+  forRows(b, rows, [&](ImplicitLocOpBuilder &b, Value r) {
     Value l = memref::LoadOp::create(b, op.getSum(), ValueRange{r});
     Value isZero =
         arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, l, f32(b, 0.0));
@@ -506,13 +548,30 @@ struct TesseraLowerTilesPass
     }
     KernelConfig config = getKernelConfig(module);
     TileLowering lowering(config, blockRows, blockVectors);
+    // With defer-mma, the tasks (a function's or a top-level parallel
+    // loop's tile ops) holding a product with an operand type are left
+    // whole to the target.
+    DenseMap<Operation *, bool> deferred;
+    auto isDeferred = [&](Operation *op) {
+      if (!deferMMA)
+        return false;
+      Operation *task = op->getParentOfType<scf::ParallelOp>();
+      if (!task)
+        task = op->getParentOfType<FunctionOpInterface>();
+      auto [it, inserted] = deferred.try_emplace(task, false);
+      if (inserted && task)
+        it->second = task->walk([](TileMatmulOp mm) {
+                           return mm.getOperandType() ? WalkResult::interrupt()
+                                                      : WalkResult::advance();
+                         })
+                         .wasInterrupted();
+      return it->second;
+    };
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (auto mm = dyn_cast<TileMatmulOp>(op);
-          mm && deferMMA && mm.getOperandType())
-        return;
       if (isa<TileMatmulOp, TileScoreModOp, TileAddMaskOp, TileMaskOp,
-              TileOnlineSoftmaxOp, TileNormalizeOp>(op))
+              TileOnlineSoftmaxOp, TileNormalizeOp>(op) &&
+          !isDeferred(op))
         ops.push_back(op);
     });
     for (Operation *op : ops)
@@ -522,3 +581,12 @@ struct TesseraLowerTilesPass
 };
 
 } // namespace
+
+LogicalResult mlir::tessera::kernel::lowerTileOpRows(Operation *op,
+                                                     const KernelConfig &config,
+                                                     Value first,
+                                                     int64_t stride) {
+  TileLowering lowering(config, /*rows=*/0, /*vectors=*/0);
+  lowering.setRows(first, stride);
+  return lowering.lower(op);
+}

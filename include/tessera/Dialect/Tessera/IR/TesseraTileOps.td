@@ -32,12 +32,15 @@ def Tessera_TileMatmulOp : Tessera_Op<"tile_matmul"> {
     left out, so that a NaN or infinity in the matching row of B cannot
     reach C.
 
-    `operand_type` (f16 or bf16), set by the schedule when A and B hold
-    values widened from that storage type, says that every entry of A and
-    B is exact in it, so that a target may multiply in it with f32
-    accumulation: the CUDA target lowers such a product to tensor-core
-    `mma.sync` instructions (see `tessera-gpu-map-loops`); the CPU computes
-    it in f32 as any other, with the same products.
+    `operand_type` (f16 or bf16) lets a target round A and B to that type
+    and multiply in it with f32 accumulation: the CUDA target lowers such a
+    product to tensor-core `mma.sync` instructions (see
+    `tessera-gpu-map-loops`); the CPU computes it in f32 as any other. The
+    schedules set it where B is exact in the type, widened from it by
+    `tessera-widen-storage`: linear layers (x and W both exact, so the
+    products are the CPU's) and attention on f16/bf16 Q, K and V (Q·Kᵀ
+    exact; P·V rounds the probabilities, as flash attention does on tensor
+    cores, an error below the output's half ulp).
 
     This is the one product every tile schedule uses (attention's Q·Kᵀ
     with K stored transposed per tile and P·V; linear layers' x·Wᵀ with W

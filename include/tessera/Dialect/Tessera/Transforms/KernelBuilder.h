@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/TypeUtilities.h"
 
 namespace mlir::tessera::kernel {
 
@@ -182,6 +183,16 @@ inline void forLoop(ImplicitLocOpBuilder &b, Value lb, Value ub, int64_t step,
       ImplicitLocOpBuilder::atBlockBegin(b.getLoc(), loop.getBody());
   nb.setInsertionPoint(loop.getBody()->getTerminator());
   fn(nb, loop.getInductionVar());
+}
+
+/// The storage type (f16, bf16) that the entries of `v` were widened from
+/// by tessera-widen-storage, so that they are exact in it; null if unknown.
+inline Type widenedFrom(Value v) {
+  auto ext = v.getDefiningOp<arith::ExtFOp>();
+  if (!ext)
+    return {};
+  Type t = getElementTypeOrSelf(ext.getIn().getType());
+  return t.isF16() || t.isBF16() ? t : Type();
 }
 
 /// `t` zero-padded to `shape` (a fresh tensor), or `t` itself when no
@@ -405,6 +416,13 @@ inline SmallVector<Value> dotBlock(ImplicitLocOpBuilder &b,
 /// `tessera.target` attribute, or the x86-64-v3 shape (256-bit vectors, 16
 /// registers, FMA) without one.
 KernelConfig getKernelConfig(Operation *op);
+
+/// Lowers the tile op `op` as tessera-lower-tiles does for `config`, for
+/// one of `stride` threads that share its tiles: only the rows first,
+/// first + stride, ... of its output (tile_matmul in register blocks of
+/// one row).
+LogicalResult lowerTileOpRows(Operation *op, const KernelConfig &config,
+                              Value first, int64_t stride);
 
 } // namespace mlir::tessera::kernel
 
