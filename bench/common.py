@@ -130,14 +130,19 @@ def cuda_device_found():
 
 
 def cuda_bench_args(doc):
-    """The command line of the CUDA benchmarks."""
+    """The command line of the CUDA benchmarks, or None (said so) when the
+    driver finds no GPU: there is nothing to measure then."""
     import argparse
     p = argparse.ArgumentParser(description=doc.split("\n")[0])
     p.add_argument("--iters", type=int, default=5)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--python", default=sys.executable)
     p.add_argument("--arch", default="sm_80,sm_90a")
-    return p.parse_args()
+    args = p.parse_args()
+    if not cuda_device_found():
+        print("no CUDA device found by the driver: nothing to measure")
+        return None
+    return args
 
 
 def ours_cuda_ms(build, src, text, iters, arch):

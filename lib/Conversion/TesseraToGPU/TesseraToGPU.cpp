@@ -287,19 +287,23 @@ private:
     return *ub <= *lb ? 0 : (*ub - *lb + *step - 1) / *step;
   }
 
+  /// The bytes of a task's slice of the shared scratch taken by `alloca`
+  /// (64-byte aligned).
+  static int64_t scratchBytes(memref::AllocaOp alloca) {
+    MemRefType t = alloca.getType();
+    return llvm::alignTo(t.getNumElements() *
+                             llvm::divideCeil(t.getElementTypeBitWidth(), 8),
+                         64);
+  }
+
   /// Whether `tasks` tasks' lanes and their scratch (the allocas of the
   /// loop body and of its task functions) stay far from overflow.
   bool warpScratchFits(scf::ParallelOp loop, int64_t tasks) {
     constexpr int64_t kMaxBytes = int64_t{1} << 40;
     int64_t perTask = 0;
     auto add = [&](Block &top) {
-      for (auto alloca : top.getOps<memref::AllocaOp>()) {
-        MemRefType t = alloca.getType();
-        perTask +=
-            llvm::alignTo(t.getNumElements() *
-                              llvm::divideCeil(t.getElementTypeBitWidth(), 8),
-                          64);
-      }
+      for (auto alloca : top.getOps<memref::AllocaOp>())
+        perTask += scratchBytes(alloca);
     };
     add(*loop.getBody());
     loop.getBody()->walk([&](func::CallOp call) {
@@ -411,11 +415,8 @@ private:
     SmallVector<std::pair<memref::AllocaOp, int64_t>> scratch;
     int64_t perTask = 0;
     for (auto alloca : loop.getBody()->getOps<memref::AllocaOp>()) {
-      MemRefType t = alloca.getType();
-      int64_t bytes =
-          t.getNumElements() * llvm::divideCeil(t.getElementTypeBitWidth(), 8);
       scratch.push_back({alloca, perTask});
-      perTask += llvm::alignTo(bytes, 64);
+      perTask += scratchBytes(alloca);
     }
     Value buffer;
     if (perTask) {
@@ -529,7 +530,7 @@ private:
     kernel::KernelConfig config = kernel::getKernelConfig(module);
     for (Operation *op : ops) {
       if (auto mm = dyn_cast<TileMatmulOp>(op); mm && isTensorCoreMatmul(mm)) {
-        lowerTileMatmulToMMA(mm, lane, emulateMMA, fragments);
+        lowerTileMatmulToMMA(mm, lane, fragments);
         continue;
       }
       if (!emulateMMA) {

@@ -375,15 +375,8 @@ SmallVector<Value> mlir::tessera::allocateEmulatedFragments(OpBuilder &b,
 }
 
 void mlir::tessera::lowerTileMatmulToMMA(TileMatmulOp op, Value lane,
-                                         bool emulate, ValueRange fragments) {
+                                         ValueRange fragments) {
   ImplicitLocOpBuilder b(op.getLoc(), op);
-  MMALowering lowering(op, emulate ? fragments : ValueRange());
-  if (emulate) {
-    Value first =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane, idx(b, 0));
-    ifThen(b, first, [&](ImplicitLocOpBuilder &b) { lowering.lower(b, lane); });
-  } else {
-    lowering.lower(b, lane);
-  }
+  MMALowering(op, fragments).lower(b, lane);
   op.erase();
 }

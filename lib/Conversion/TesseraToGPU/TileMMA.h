@@ -17,12 +17,12 @@ bool isTensorCoreMatmul(TileMatmulOp op);
 
 /// Replaces `op`, executed alike by the 32 lanes of a warp (`lane`, an
 /// index, is the executing lane), by m16n8k16 mma.sync instructions with
-/// f32 accumulation. With `emulate`, lane 0 computes the products of the
-/// whole warp instead, lane by lane, through `fragments` (the buffers
-/// allocateEmulatedFragments made): the same fragment loads and stores,
-/// around a host implementation of the instruction.
-void lowerTileMatmulToMMA(TileMatmulOp op, Value lane, bool emulate,
-                          ValueRange fragments);
+/// f32 accumulation. Given `fragments` (the buffers
+/// allocateEmulatedFragments made), it computes the products of the whole
+/// warp instead, lane by lane, for the one thread that emulates the warp:
+/// the same fragment loads and stores, around a host implementation of the
+/// instruction.
+void lowerTileMatmulToMMA(TileMatmulOp op, Value lane, ValueRange fragments);
 
 /// The per-warp buffers of the emulation, built at `b`.
 SmallVector<Value> allocateEmulatedFragments(OpBuilder &b, Location loc);
