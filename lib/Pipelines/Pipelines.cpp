@@ -111,11 +111,10 @@ void mlir::tessera::populateFuseAndTilePhase(OpPassManager &pm,
   // decompose phase and after bufferization instead.
   pm.addPass(createTesseraFlashAttentionPass());
   pm.addPass(createTesseraTileLinearPass());
-  TesseraLowerTilesPassOptions tiles;
-  // The CUDA target multiplies exact f16/bf16 products on tensor cores
-  // where every architecture built has them.
-  tiles.deferMMA = options.target == "cuda" && cudaArchsHaveMMA(options);
-  pm.addPass(createTesseraLowerTilesPass(tiles));
+  // The CUDA target keeps the tile-level form through bufferization and
+  // lowers it for warps (tessera-gpu-map-loops).
+  if (options.target != "cuda")
+    pm.addPass(createTesseraLowerTilesPass());
   pm.addPass(createTesseraLowerMoEPass());
   pm.addPass(createConvertTesseraToLinalgPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
@@ -244,8 +243,12 @@ LogicalResult mlir::tessera::verifyTargetOptions(const PipelineOptions &options,
 /// Kernels out of the host's parallel loops, tensor-core products in
 /// them (emulated on the host's threads with `emulate`), and the vector
 /// lowering of the products left to a single thread or to the host.
-static void populateGPUMapping(OpPassManager &pm, bool emulate) {
+static void populateGPUMapping(OpPassManager &pm,
+                               const PipelineOptions &options, bool emulate) {
   TesseraGPUMapLoopsPassOptions map;
+  // Exact f16/bf16 products go to tensor cores where every architecture
+  // built has them.
+  map.mma = cudaArchsHaveMMA(options);
   map.emulateMMA = emulate;
   pm.addPass(createTesseraGPUMapLoopsPass(map));
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
@@ -256,7 +259,7 @@ static void populateGPUMapping(OpPassManager &pm, bool emulate) {
 /// loops, NVVM, PTX (and a fatbin).
 static void populateCUDAKernels(OpPassManager &pm,
                                 const PipelineOptions &options) {
-  populateGPUMapping(pm, /*emulate=*/false);
+  populateGPUMapping(pm, options, /*emulate=*/false);
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createTesseraGPUHostMemoryPass());
   pm.addPass(createSymbolDCEPass());
@@ -298,7 +301,7 @@ void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
     populateCUDAKernels(pm, options);
   } else {
     if (options.cudaEmulate) {
-      populateGPUMapping(pm, /*emulate=*/true);
+      populateGPUMapping(pm, options, /*emulate=*/true);
       pm.addPass(createTesseraGPUEmulateLaunchesPass());
     }
     pm.addPass(createConvertSCFToOpenMPPass());

@@ -4,7 +4,6 @@
 // RUN: tessera-opt %s -split-input-file --tessera-cpu-target=cpu=x86-64-v3 --tessera-tile-linear --tessera-lower-tiles | FileCheck %s --check-prefix=V3
 // Without a tessera.target the kernels get x86-64-v3's shape.
 // RUN: tessera-opt %s -split-input-file --tessera-tile-linear --tessera-lower-tiles | FileCheck %s --check-prefix=V3
-// RUN: tessera-opt %s -split-input-file --tessera-tile-linear --tessera-lower-tiles=defer-mma=1 | FileCheck %s --check-prefix=DEFER
 // RUN: not tessera-opt %s --tessera-tile-linear="tile-k=0" 2>&1 | FileCheck %s --check-prefix=CHECK-OPTION
 // CHECK-OPTION: tessera-tile-linear: tile-k must be positive
 
@@ -79,9 +78,8 @@ func.func @no_fma(%x: tensor<8x16xf32>, %w: tensor<16x16xf32>) -> tensor<8x16xf3
 // -----
 
 // x and W widened from bf16 (by tessera-widen-storage): the products say
-// so, for the targets that multiply in bf16; defer-mma leaves them to the
-// target. With only one operand widened (or from different types) they
-// are plain f32 products.
+// so, for the targets that multiply in bf16. With only one operand widened
+// (or from different types) they are plain f32 products.
 // CHECK-LABEL: func.func @widened
 // CHECK: tessera.tile_matmul {{.*}} {operand_type = bf16} :
 // CHECK-LABEL: func.func @mixed
@@ -90,10 +88,6 @@ func.func @no_fma(%x: tensor<8x16xf32>, %w: tensor<16x16xf32>) -> tensor<8x16xf3
 // CHECK-NOT: operand_type
 // V3-LABEL: func.func @widened
 // V3-NOT: tessera.tile_matmul
-// DEFER-LABEL: func.func @widened
-// DEFER: tessera.tile_matmul {{.*}} {operand_type = bf16} :
-// DEFER-LABEL: func.func @mixed
-// DEFER-NOT: tessera.tile_matmul
 func.func @widened(%x: tensor<10x48xbf16>, %w: tensor<32x48xbf16>) -> tensor<10x32xf32> {
   %xf = arith.extf %x : tensor<10x48xbf16> to tensor<10x48xf32>
   %wf = arith.extf %w : tensor<32x48xbf16> to tensor<32x48xf32>

@@ -40,23 +40,23 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
     `max-threads` threads (whole warps, or the iteration count below 32),
     the last block guarded. One linear grid keeps every warp full whatever
     the loop's shape and has no 65535-block limit. Tasks keep the
-    schedule's tiles: one task (an attention query tile, a linear column
-    tile) is one thread.
+    schedule's tiles: one task is one thread.
 
-    A task with tile products for tensor cores (a `tessera.tile_matmul`
-    with an `operand_type` and without `skip_masked`; its tile ops are left
-    by `tessera-lower-tiles{defer-mma}`) runs on one warp instead, if
-    besides its tile ops it writes only its own scratch (allocas of static
-    shape at the top of the task or of the task function it calls, which is
-    inlined):
+    A task of tile ops (an attention query tile, a linear column tile: the
+    CUDA pipeline leaves the tile-level form through bufferization) runs
+    on one warp instead, if besides its tile ops it writes only its own
+    scratch (allocas of static shape at the top of the task or of the task
+    function it calls, which is inlined):
     - the loop gets 32 iterations per task; the task's scalar code runs
       alike in the 32 lanes;
     - the scratch becomes one 64-byte aligned slice per task of a buffer
       allocated around the loop, which the lanes share;
-    - each tensor-core product becomes m16n8k16 `mma.sync` instructions
-      (f32 accumulation) whose lanes write disjoint entries of C; every
-      other tile op is lowered as by `tessera-lower-tiles`, for the rows
-      lane, lane + 32, ... of its output;
+    - each product for tensor cores (a `tessera.tile_matmul` with an
+      `operand_type` and without `skip_masked`, with `mma` on) becomes
+      m16n8k16 `mma.sync` instructions (f32 accumulation) whose lanes
+      write disjoint entries of C; every other tile op (f32 products
+      included) is lowered as by `tessera-lower-tiles`, for the rows lane,
+      lane + 32, ... of its output;
     - a warp barrier (`nvvm.bar.warp.sync`) follows every tile op and every
       other write, so that each op sees what the lanes wrote before it.
     With `emulate-mma` (the host emulation of the CUDA mapping) lane 0 of
@@ -80,6 +80,9 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
            "Threads per block (a multiple of 32, at most 1024)">,
     Option<"remarks", "remarks", "bool", "false",
            "Emit a remark for each loop left on the host">,
+    Option<"mma", "mma", "bool", "true",
+           "Multiply the tile products with an operand_type on tensor cores "
+           "(off where an architecture built lacks bf16 and f16 m16n8k16)">,
     Option<"emulateMMA", "emulate-mma", "bool", "false",
            "Compute the tensor-core products on one thread per warp "
            "(for tessera-gpu-emulate-launches)">

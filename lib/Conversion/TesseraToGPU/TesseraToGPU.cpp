@@ -86,9 +86,10 @@ Value viewRoot(Value v) {
 
 class LoopMapper {
 public:
-  LoopMapper(ModuleOp module, int64_t maxThreads, bool remarks, bool emulateMMA)
+  LoopMapper(ModuleOp module, int64_t maxThreads, bool remarks, bool mma,
+             bool emulateMMA)
       : module(module), symbols(module), maxThreads(maxThreads),
-        remarks(remarks), emulateMMA(emulateMMA) {}
+        remarks(remarks), mma(mma), emulateMMA(emulateMMA) {}
 
   LogicalResult run() {
     // Device functions: everything reachable by calls from a loop body.
@@ -112,13 +113,13 @@ public:
     for (func::FuncOp f : hostFunctions(module)) {
       if (device.contains(f))
         continue;
-      // A grid of one task lost its loop to canonicalization: a product
+      // A grid of one task lost its loop to canonicalization: a tile op
       // outside loops gets one back, to run on a warp.
-      f.walk([&](TileMatmulOp op) {
-        if (!isTensorCoreMatmul(op) || op->getParentOfType<scf::ParallelOp>())
+      f.walk([&](Operation *op) {
+        if (!isTileOp(op) || op->getParentOfType<scf::ParallelOp>())
           return;
         OpBuilder b(op);
-        Location loc = op.getLoc();
+        Location loc = op->getLoc();
         Value zero = arith::ConstantIndexOp::create(b, loc, 0);
         Value one = arith::ConstantIndexOp::create(b, loc, 1);
         auto loop = scf::ParallelOp::create(b, loc, ValueRange{zero},
@@ -320,33 +321,44 @@ private:
                TileOnlineSoftmaxOp, TileNormalizeOp>(op);
   }
 
-  /// The function a task calls that holds tensor-core products (an
-  /// attention task), to be inlined for the warps; null if none.
+  /// Whether `op` holds a tile op (or is one).
+  static bool holdsTileOps(Operation *op) {
+    return op
+        ->walk([](Operation *inner) {
+          return isTileOp(inner) ? WalkResult::interrupt()
+                                 : WalkResult::advance();
+        })
+        .wasInterrupted();
+  }
+
+  /// Whether `op` multiplies on tensor cores.
+  bool onTensorCores(TileMatmulOp op) const {
+    return mma && isTensorCoreMatmul(op);
+  }
+
+  /// The function a task calls that holds tile ops (an attention task), to
+  /// be inlined for the warps; null if none.
   func::FuncOp taskFunction(func::CallOp call) {
     auto f = symbols.lookup<func::FuncOp>(call.getCallee());
     if (!f || f.isExternal() || !llvm::hasSingleElement(f.getBody()) ||
         call.getNumResults() != 0)
       return {};
-    bool products = f.walk([](TileMatmulOp op) {
-                       return isTensorCoreMatmul(op) ? WalkResult::interrupt()
-                                                     : WalkResult::advance();
-                     }).wasInterrupted();
-    return products ? f : func::FuncOp();
+    return holdsTileOps(f) ? f : func::FuncOp();
   }
 
   /// Whether each task of `loop` (with its task function inlined) can run
-  /// on a warp: it has tile products for tensor cores, and besides its tile
-  /// ops it writes only its own scratch (allocas of static shape at the
-  /// top of the task), so that its other code can run alike in the 32
-  /// lanes and its scratch can be shared by them.
+  /// on a warp: it has tile ops, and besides them it writes only its own
+  /// scratch (allocas of static shape at the top of the task), so that its
+  /// other code can run alike in the 32 lanes and its scratch can be shared
+  /// by them.
   bool isWarpTask(scf::ParallelOp loop) {
-    bool products = false;
+    bool tiles = false;
     auto check = [&](Block &top) {
       return !top.walk([&](Operation *op) {
-                   if (auto mm = dyn_cast<TileMatmulOp>(op))
-                     products |= isTensorCoreMatmul(mm);
-                   if (isTileOp(op))
+                   if (isTileOp(op)) {
+                     tiles = true;
                      return WalkResult::skip();
+                   }
                    if (auto alloca = dyn_cast<memref::AllocaOp>(op))
                      return op->getBlock() == &top &&
                                     alloca.getType().hasStaticShape() &&
@@ -387,7 +399,7 @@ private:
       if (func::FuncOp f = taskFunction(call))
         ok &= check(f.getBody().front());
     });
-    return ok && products;
+    return ok && tiles;
   }
 
   /// Replaces the 1-D `loop` over `tasks` tasks by a loop over their
@@ -496,12 +508,7 @@ private:
   /// lane's redundant write of the scratch lands after another's update).
   static void insertWarpBarriers(Block &block) {
     for (Operation &op : llvm::make_early_inc_range(block)) {
-      bool holdsTiles =
-          !isTileOp(&op) && op.walk([](Operation *inner) {
-                                return isTileOp(inner) ? WalkResult::interrupt()
-                                                       : WalkResult::advance();
-                              }).wasInterrupted();
-      if (holdsTiles) {
+      if (!isTileOp(&op) && holdsTileOps(&op)) {
         for (Region &r : op.getRegions())
           for (Block &inner : r)
             insertWarpBarriers(inner);
@@ -529,7 +536,7 @@ private:
     });
     kernel::KernelConfig config = kernel::getKernelConfig(module);
     for (Operation *op : ops) {
-      if (auto mm = dyn_cast<TileMatmulOp>(op); mm && isTensorCoreMatmul(mm)) {
+      if (auto mm = dyn_cast<TileMatmulOp>(op); mm && onTensorCores(mm)) {
         lowerTileMatmulToMMA(mm, lane, fragments);
         continue;
       }
@@ -614,7 +621,7 @@ private:
   SymbolTable symbols;
   llvm::SetVector<func::FuncOp> device;
   int64_t maxThreads;
-  bool remarks, emulateMMA;
+  bool remarks, mma, emulateMMA;
 };
 
 struct GPUMapLoopsPass
@@ -627,8 +634,8 @@ struct GPUMapLoopsPass
           << static_cast<int64_t>(maxThreads);
       return signalPassFailure();
     }
-    if (failed(
-            LoopMapper(getOperation(), maxThreads, remarks, emulateMMA).run()))
+    if (failed(LoopMapper(getOperation(), maxThreads, remarks, mma, emulateMMA)
+                   .run()))
       signalPassFailure();
   }
 };

@@ -561,8 +561,8 @@ struct ConvertTesseraToLinalgPass
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (!isa<TesseraDialect>(op->getDialect()))
         return WalkResult::advance();
-      // Left to the target by tessera-lower-tiles{defer-mma}, with the
-      // terminators of their regions.
+      // Left to the target (the CUDA pipeline lowers them after
+      // bufferization), with the terminators of their regions.
       auto isTileOp = [](Operation *op) {
         return isa<TileMatmulOp, TileScoreModOp, TileAddMaskOp, TileMaskOp,
                    TileOnlineSoftmaxOp, TileNormalizeOp>(op);

@@ -79,17 +79,13 @@ func.func @edges(%x: memref<5x40xf32>, %wt: memref<40x9xf32>, %y: memref<5x9xf32
   return
 }
 
-// A task that also stores elsewhere, or a product without an operand type
-// or skipping masked entries, stays one thread per task (two threads)
-// and keeps its products for tessera-lower-tiles.
+// A task that also stores elsewhere stays one thread per task (two
+// threads) and keeps its products for tessera-lower-tiles.
 // CHECK-LABEL: func.func @not_warps
 // CHECK-NOT: nvvm.mma.sync
 // CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
 // CHECK: tessera.tile_matmul {{.*}}operand_type = bf16
-// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
-// CHECK: tessera.tile_matmul
-// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
-// CHECK: tessera.tile_matmul {{.*}}operand_type = bf16, skip_masked
+// CHECK: memref.store
 func.func @not_warps(%x: memref<16x16xf32>, %wt: memref<16x16xf32>, %y: memref<16x16xf32>, %z: memref<2xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -100,6 +96,34 @@ func.func @not_warps(%x: memref<16x16xf32>, %wt: memref<16x16xf32>, %y: memref<1
     memref.store %one, %z[%i] : memref<2xf32>
     scf.reduce
   }
+  return
+}
+
+// Products without an operand type (f32 models), or skipping masked
+// entries, run on warps too, exactly in f32: each lane takes the rows
+// lane, lane + 32, ... of C (here 16 rows: lanes 16 to 31 have none), a
+// warp barrier after each product (map-loops-no-mma.mlir: so do all
+// products where an architecture built lacks tensor cores).
+// CHECK-LABEL: func.func @row_warps
+// CHECK-NOT: nvvm.mma.sync
+// CHECK: scf.parallel (%[[T:.*]]) = (%c0) to (%c64) step (%c1) {
+// CHECK:   %[[LANE:.*]] = arith.remui %[[T]], %c32
+// CHECK:   scf.for %[[R:.*]] = %[[LANE]] to %c16 step %c32 {
+// CHECK:     scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(
+// CHECK:       memref.load %arg0[%[[R]], %{{.*}}]
+// CHECK:       vector.fma
+// CHECK:     vector.store %{{.*}}, %arg2[%[[R]], %c0]
+// CHECK:   nvvm.bar.warp.sync
+// CHECK: scf.parallel (%[[T2:.*]]) = (%c0) to (%c64) step (%c1) {
+// CHECK:   %[[LANE2:.*]] = arith.remui %[[T2]], %c32
+// CHECK:   scf.for %{{.*}} = %[[LANE2]] to %c16 step %c32 {
+// CHECK:     arith.bitcast
+// CHECK:   nvvm.bar.warp.sync
+// CHECK-NOT: nvvm.mma.sync
+func.func @row_warps(%x: memref<16x16xf32>, %wt: memref<16x16xf32>, %y: memref<16x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
   scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
     tessera.tile_matmul %x, %wt into %y : memref<16x16xf32>, memref<16x16xf32>, memref<16x16xf32>
     scf.reduce

@@ -1,9 +1,10 @@
 // Linear layers and attention on bf16 and f16 storage multiply on tensor
-// cores: their tasks' tile ops stay through bufferization (defer-mma), a
-// task runs on one warp, and its products become m16n8k16 mma.sync with f32
+// cores: their tasks' tile ops stay through bufferization, a task runs on
+// one warp, and its products become m16n8k16 mma.sync with f32
 // accumulation, for every architecture; attention's other tile ops run row
-// by row across the lanes, between warp barriers. An f32 layer keeps its exact f32 products, and so does a
-// build that includes sm_75 (which has no bf16 m16n8k16).
+// by row across the lanes, between warp barriers. An f32 layer keeps its
+// exact f32 products (on a warp too, row by row), and so does a build that
+// includes sm_75 (which has no bf16 m16n8k16).
 // REQUIRES: libdevice
 // RUN: tesserac %s --entry=linear_bf16 --emit=ptx --cuda-arch=sm_80,sm_90a -o %t.bf16.ptx
 // RUN: FileCheck %s --check-prefix=CHECK-BF16 < %t.bf16.ptx
@@ -35,6 +36,8 @@
 // CHECK-F16: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 
 // CHECK-F32: .visible .entry
+// CHECK-F32-NOT: mma.sync
+// CHECK-F32: bar.warp.sync
 // CHECK-F32-NOT: mma.sync
 
 func.func @linear_bf16(%x: tensor<4x100x256xbf16> {tessera.name = "x"}, %w: tensor<192x256xbf16> {tessera.name = "w"}, %b: tensor<192xbf16> {tessera.name = "b"}) -> (tensor<4x100x192xbf16> {tessera.name = "y"}) {

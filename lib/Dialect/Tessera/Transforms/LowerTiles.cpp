@@ -548,30 +548,10 @@ struct TesseraLowerTilesPass
     }
     KernelConfig config = getKernelConfig(module);
     TileLowering lowering(config, blockRows, blockVectors);
-    // With defer-mma, the tasks (a function's or a top-level parallel
-    // loop's tile ops) holding a product with an operand type are left
-    // whole to the target.
-    DenseMap<Operation *, bool> deferred;
-    auto isDeferred = [&](Operation *op) {
-      if (!deferMMA)
-        return false;
-      Operation *task = op->getParentOfType<scf::ParallelOp>();
-      if (!task)
-        task = op->getParentOfType<FunctionOpInterface>();
-      auto [it, inserted] = deferred.try_emplace(task, false);
-      if (inserted && task)
-        it->second = task->walk([](TileMatmulOp mm) {
-                           return mm.getOperandType() ? WalkResult::interrupt()
-                                                      : WalkResult::advance();
-                         })
-                         .wasInterrupted();
-      return it->second;
-    };
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (isa<TileMatmulOp, TileScoreModOp, TileAddMaskOp, TileMaskOp,
-              TileOnlineSoftmaxOp, TileNormalizeOp>(op) &&
-          !isDeferred(op))
+              TileOnlineSoftmaxOp, TileNormalizeOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops)

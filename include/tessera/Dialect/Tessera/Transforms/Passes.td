@@ -330,17 +330,11 @@ def TesseraLowerTilesPass
     scores stay live across the exp polynomial. Columns of every tile
     except `tile_normalize`'s output must be whole vectors of the target.
 
-    With `defer-mma`, every tile op of a task (the tile ops of a function,
-    or of a top-level parallel loop) that holds a `tile_matmul` with an
-    `operand_type` is left as it is, for the target's tensor-core lowering
-    (the CUDA pipeline sets it and lowers those tasks in
-    `tessera-gpu-map-loops`, then runs this pass again for the tile ops
-    that stay on one thread).
+    The CUDA pipeline runs it after `tessera-gpu-map-loops`, which lowers
+    the tile ops of the tasks that run on warps, for the tile ops that
+    stay on one thread.
   }];
   let options = [
-    Option<"deferMMA", "defer-mma", "bool", /*default=*/"false",
-           "Leave the tasks with a tile_matmul with an operand_type to the "
-           "target">,
     Option<"blockRows", "block-rows", "int64_t", /*default=*/"0",
            "Rows of every register block (0: from the target; at most 16)">,
     Option<"blockVectors", "block-vectors", "int64_t", /*default=*/"0",
