@@ -304,6 +304,7 @@ void mlir::tessera::populateLLVMPhase(OpPassManager &pm,
       populateGPUMapping(pm, options, /*emulate=*/true);
       pm.addPass(createTesseraGPUEmulateLaunchesPass());
     }
+    pm.addPass(createTesseraSerializeNestedParallelPass());
     pm.addPass(createConvertSCFToOpenMPPass());
   }
   pm.addPass(createCanonicalizerPass());

@@ -9,7 +9,9 @@
 
 // Top-2 of 8: a routing table of T·k = 140 slots; the tile count and every
 // tile's (expert, first row, end row) come from the run-time offsets, and the
-// grouped GEMMs loop over exactly those rows, reading the tile's expert.
+// grouped GEMMs loop over exactly those rows, reading the tile's expert;
+// a task's register blocks (columns outer, row blocks of 4) are a nested
+// scf.parallel.
 // CHECK-LABEL: func.func @token_choice
 // CHECK: memref.alloc() {{.*}} : memref<140xindex>
 // CHECK: scf.parallel
@@ -23,7 +25,7 @@
 // CHECK: %[[E:.*]] = memref.load %{{.*}}[%[[TILE]]] : memref<13xindex>
 // CHECK: %[[B:.*]] = memref.load %{{.*}}[%[[TILE]]] : memref<13xindex>
 // CHECK: %[[END:.*]] = memref.load %{{.*}}[%[[TILE]]] : memref<13xindex>
-// CHECK: scf.for %{{.*}} = %[[B]] to %[[END]] step %c4
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %[[B]]) to (%{{.*}}, %[[END]]) step (%c{{[0-9]+}}, %c4)
 // CHECK: vector.load %{{.*}}[%[[E]], %{{.*}}, %{{.*}}] : memref<8x70x19xf32>, vector<16xf32>
 // CHECK-COUNT-16: vector.fma
 // CHECK: vector.maskedload

@@ -43,10 +43,13 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
     schedule's tiles: one task is one thread.
 
     A task of tile ops (an attention query tile, a linear column tile: the
-    CUDA pipeline leaves the tile-level form through bufferization) runs
-    on one warp instead, if besides its tile ops it writes only its own
-    scratch (allocas of static shape at the top of the task or of the task
-    function it calls, which is inlined):
+    CUDA pipeline leaves the tile-level form through bufferization) or of
+    nested `scf.parallel` loops without reductions (independent blocks,
+    such as the register blocks of MoE's grouped GEMMs) runs on one warp
+    instead, if besides them it writes only its own scratch (allocas of
+    static shape at the top of the task or of the task function it calls,
+    which is inlined); the number of tasks may be known only at run time
+    (MoE's row tiles) if they have no scratch:
     - the loop gets 32 iterations per task; the task's scalar code runs
       alike in the 32 lanes;
     - the scratch becomes one 64-byte aligned slice per task of a buffer
@@ -57,10 +60,13 @@ def TesseraGPUMapLoopsPass : Pass<"tessera-gpu-map-loops", "::mlir::ModuleOp"> {
       write disjoint entries of C; every other tile op (f32 products
       included) is lowered as by `tessera-lower-tiles`, for the rows lane,
       lane + 32, ... of its output;
+    - the iterations of each nested parallel loop, linearized (first
+      dimension outermost), are taken from the lane's index in steps of 32;
     - a warp barrier (`nvvm.bar.warp.sync`) follows every tile op and every
       other write, so that each op sees what the lanes wrote before it.
     With `emulate-mma` (the host emulation of the CUDA mapping) lane 0 of
-    each warp does the whole task: each row-wise op for every lane in turn,
+    each warp does the whole task: each row-wise op and each lane's share
+    of a nested loop for every lane in turn,
     and each product through a host implementation of the instruction on
     the same fragments. Tile ops left in any other loop are lowered for one
     thread afterwards.

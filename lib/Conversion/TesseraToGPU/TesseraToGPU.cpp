@@ -299,7 +299,7 @@ private:
 
   /// Whether `tasks` tasks' lanes and their scratch (the allocas of the
   /// loop body and of its task functions) stay far from overflow.
-  bool warpScratchFits(scf::ParallelOp loop, int64_t tasks) {
+  bool warpScratchFits(scf::ParallelOp loop, std::optional<int64_t> tasks) {
     constexpr int64_t kMaxBytes = int64_t{1} << 40;
     int64_t perTask = 0;
     auto add = [&](Block &top) {
@@ -311,9 +311,12 @@ private:
       if (func::FuncOp f = taskFunction(call))
         add(f.getBody().front());
     });
+    // A run-time number of tasks (MoE's row tiles) has no scratch to size.
+    if (!tasks)
+      return perTask == 0;
     int64_t bytes, lanes;
-    return !llvm::MulOverflow(tasks, std::max<int64_t>(perTask, 1), bytes) &&
-           bytes <= kMaxBytes && !llvm::MulOverflow(tasks, int64_t{32}, lanes);
+    return !llvm::MulOverflow(*tasks, std::max<int64_t>(perTask, 1), bytes) &&
+           bytes <= kMaxBytes && !llvm::MulOverflow(*tasks, int64_t{32}, lanes);
   }
 
   static bool isTileOp(Operation *op) {
@@ -327,6 +330,23 @@ private:
         ->walk([](Operation *inner) {
           return isTileOp(inner) ? WalkResult::interrupt()
                                  : WalkResult::advance();
+        })
+        .wasInterrupted();
+  }
+
+  /// Whether `op` is an `scf.parallel` nested in a task: independent
+  /// blocks whose iterations the warp's lanes share.
+  static bool isLaneLoop(Operation *op) {
+    auto loop = dyn_cast<scf::ParallelOp>(op);
+    return loop && loop->getParentOfType<scf::ParallelOp>();
+  }
+
+  /// Whether `op` holds work split over the lanes: tile ops or lane loops.
+  static bool holdsLaneWork(Operation *op) {
+    return op
+        ->walk([](Operation *inner) {
+          return isTileOp(inner) || isLaneLoop(inner) ? WalkResult::interrupt()
+                                                      : WalkResult::advance();
         })
         .wasInterrupted();
   }
@@ -347,16 +367,23 @@ private:
   }
 
   /// Whether each task of `loop` (with its task function inlined) can run
-  /// on a warp: it has tile ops, and besides them it writes only its own
-  /// scratch (allocas of static shape at the top of the task), so that its
-  /// other code can run alike in the 32 lanes and its scratch can be shared
-  /// by them.
+  /// on a warp: it has tile ops or nested parallel loops (independent
+  /// blocks, without reductions or tile ops of their own), and besides
+  /// them it writes only its own scratch (allocas of static shape at the
+  /// top of the task), so that its other code can run alike in the 32
+  /// lanes and its scratch can be shared by them.
   bool isWarpTask(scf::ParallelOp loop) {
-    bool tiles = false;
+    bool work = false;
     auto check = [&](Block &top) {
-      return !top.walk([&](Operation *op) {
+      return !top.walk<WalkOrder::PreOrder>([&](Operation *op) {
                    if (isTileOp(op)) {
-                     tiles = true;
+                     work = true;
+                     return WalkResult::skip();
+                   }
+                   if (auto inner = dyn_cast<scf::ParallelOp>(op)) {
+                     if (!inner.getInitVals().empty() || holdsTileOps(inner))
+                       return WalkResult::interrupt();
+                     work = true;
                      return WalkResult::skip();
                    }
                    if (auto alloca = dyn_cast<memref::AllocaOp>(op))
@@ -399,7 +426,7 @@ private:
       if (func::FuncOp f = taskFunction(call))
         ok &= check(f.getBody().front());
     });
-    return ok && tiles;
+    return ok && work;
   }
 
   /// Replaces the 1-D `loop` over `tasks` tasks by a loop over their
@@ -407,7 +434,8 @@ private:
   /// per task of a buffer the lanes share, the tile ops lowered for the
   /// warp (products on tensor cores, the other ops row by row across the
   /// lanes) with a warp barrier after each write.
-  scf::ParallelOp mapTasksToWarps(scf::ParallelOp loop, int64_t tasks) {
+  scf::ParallelOp mapTasksToWarps(scf::ParallelOp loop,
+                                  std::optional<int64_t> tasks) {
     // Inline the task functions.
     SmallVector<func::CallOp> calls;
     loop.getBody()->walk([&](func::CallOp call) { calls.push_back(call); });
@@ -433,7 +461,7 @@ private:
     Value buffer;
     if (perTask) {
       buffer = memref::AllocOp::create(
-          b, MemRefType::get({tasks * perTask}, b.getI8Type()),
+          b, MemRefType::get({*tasks * perTask}, b.getI8Type()),
           b.getI64IntegerAttr(64));
       OpBuilder after(loop->getContext());
       after.setInsertionPointAfter(loop);
@@ -441,8 +469,13 @@ private:
     }
 
     Value lb = loop.getLowerBound()[0], step = loop.getStep()[0];
-    auto warps = scf::ParallelOp::create(
-        b, ValueRange{cst(0)}, ValueRange{cst(tasks * 32)}, ValueRange{cst(1)});
+    Value lanes =
+        tasks
+            ? Value(cst(*tasks * 32))
+            : arith::MulIOp::create(
+                  b, tripCount(b, lb, loop.getUpperBound()[0], step), cst(32));
+    auto warps = scf::ParallelOp::create(b, ValueRange{cst(0)},
+                                         ValueRange{lanes}, ValueRange{cst(1)});
     Block *body = warps.getBody();
     b.setInsertionPointToStart(body);
     Value t = warps.getInductionVars()[0];
@@ -482,7 +515,66 @@ private:
     loop.erase();
     if (!emulateMMA)
       insertWarpBarriers(*work);
+    distributeLaneLoops(*work, lane);
     return lowerForWarp(warps, lane, fragments) ? warps : scf::ParallelOp();
+  }
+
+  /// max(0, ceil((ub - lb) / step)) for a positive step.
+  static Value tripCount(ImplicitLocOpBuilder &b, Value lb, Value ub,
+                         Value step) {
+    Value n =
+        arith::CeilDivSIOp::create(b, arith::SubIOp::create(b, ub, lb), step);
+    return arith::MaxSIOp::create(b, n, arith::ConstantIndexOp::create(b, 0));
+  }
+
+  /// Spreads the iterations of each lane loop of a warp task over the
+  /// lanes: the loop's iteration space, linearized with its first
+  /// dimension outermost, is taken in steps of 32 from the lane's index (on
+  /// the host, by lane 0 for each lane in turn).
+  void distributeLaneLoops(Block &task, Value lane) {
+    SmallVector<scf::ParallelOp> loops;
+    task.walk<WalkOrder::PreOrder>([&](scf::ParallelOp loop) {
+      loops.push_back(loop);
+      return WalkResult::skip();
+    });
+    for (scf::ParallelOp loop : loops) {
+      ImplicitLocOpBuilder b(loop.getLoc(), loop);
+      auto cst = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(b, v);
+      };
+      SmallVector<Value> counts;
+      Value total = cst(1);
+      for (auto [lb, ub, step] : llvm::zip(
+               loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+        counts.push_back(tripCount(b, lb, ub, step));
+        total = arith::MulIOp::create(b, total, counts.back());
+      }
+      Value first = lane;
+      if (emulateMMA) {
+        auto lanes = scf::ForOp::create(b, cst(0), cst(32), cst(1));
+        b.setInsertionPoint(lanes.getBody()->getTerminator());
+        first = lanes.getInductionVar();
+      }
+      auto blocks = scf::ForOp::create(b, first, total, cst(32));
+      b.setInsertionPoint(blocks.getBody()->getTerminator());
+      Value rest = blocks.getInductionVar();
+      SmallVector<Value> ivs(counts.size());
+      for (int64_t d = counts.size() - 1; d >= 0; --d) {
+        Value at = d ? arith::RemUIOp::create(b, rest, counts[d]) : rest;
+        if (d)
+          rest = arith::DivUIOp::create(b, rest, counts[d]);
+        ivs[d] = arith::AddIOp::create(
+            b, loop.getLowerBound()[d],
+            arith::MulIOp::create(b, at, loop.getStep()[d]));
+      }
+      for (auto [from, to] : llvm::zip(loop.getInductionVars(), ivs))
+        from.replaceAllUsesWith(to);
+      Block *body = loop.getBody();
+      b.getInsertionBlock()->getOperations().splice(
+          b.getInsertionPoint(), body->getOperations(), body->begin(),
+          std::prev(body->end()));
+      loop.erase();
+    }
   }
 
   /// Whether `op` may write memory.
@@ -508,7 +600,7 @@ private:
   /// lane's redundant write of the scratch lands after another's update).
   static void insertWarpBarriers(Block &block) {
     for (Operation &op : llvm::make_early_inc_range(block)) {
-      if (!isTileOp(&op) && holdsTileOps(&op)) {
+      if (!isTileOp(&op) && !isLaneLoop(&op) && holdsLaneWork(&op)) {
         for (Region &r : op.getRegions())
           for (Block &inner : r)
             insertWarpBarriers(inner);
@@ -588,11 +680,12 @@ private:
       if (!loop)
         return next->emitError() << "cannot collapse a loop for the GPU";
     }
-    if (total && isWarpTask(loop) && warpScratchFits(loop, *total)) {
-      loop = mapTasksToWarps(loop, *total);
+    if (isWarpTask(loop) && warpScratchFits(loop, total)) {
+      loop = mapTasksToWarps(loop, total);
       if (!loop)
         return failure();
-      *total *= 32;
+      if (total)
+        *total *= 32;
     }
     // Whole warps, unless the loop has fewer iterations than one.
     int64_t threads = maxThreads;

@@ -154,16 +154,21 @@ void forEachBlock(
     Value e = tile[0], begin = tile[1], end = tile[2];
     Value c0 = mul(b, iv[1], idx(b, chunk));
     Value c1 = minI(b, add(b, c0, idx(b, chunk)), idx(b, n));
-    // Columns outer: a block's weight rows stay in cache across the tile.
-    forLoop(b, c0, c1, colBlock, [&](B &b, Value col) {
-      forLoop(b, begin, end, kRowBlock, [&](B &b, Value r0) {
-        SmallVector<Value> rows = blockRows(b, r0, end), valid;
-        for (int64_t r = 0; r < kRowBlock; ++r)
-          valid.push_back(
-              cmp(b, arith::CmpIPredicate::slt, add(b, r0, idx(b, r)), end));
-        body(b, e, rows, valid, col);
-      });
-    });
+    // The task's blocks are independent: a nested scf.parallel, run in
+    // order on the CPU (tessera-serialize-nested-parallel), columns outer
+    // so that a block's weight rows stay in cache across the tile; spread
+    // over the lanes of a warp on the GPU (tessera-gpu-map-loops).
+    auto blocks = scf::ParallelOp::create(
+        b, ValueRange{c0, begin}, ValueRange{c1, end},
+        ValueRange{idx(b, colBlock), idx(b, kRowBlock)});
+    B bb = B::atBlockBegin(b.getLoc(), blocks.getBody());
+    bb.setInsertionPoint(blocks.getBody()->getTerminator());
+    Value col = blocks.getInductionVars()[0], r0 = blocks.getInductionVars()[1];
+    SmallVector<Value> rows = blockRows(bb, r0, end), valid;
+    for (int64_t r = 0; r < kRowBlock; ++r)
+      valid.push_back(
+          cmp(bb, arith::CmpIPredicate::slt, add(bb, r0, idx(bb, r)), end));
+    body(bb, e, rows, valid, col);
   });
 }
 

@@ -388,7 +388,10 @@ def TesseraLowerMoEPass : Pass<"tessera-lower-moe", "::mlir::ModuleOp"> {
     grouped down-projection (bias and routing weight in its epilogue, one
     partial output row per routed row), each an `scf.parallel` over (row
     tile, column chunk) whose tiles come from the run-time offsets, so an
-    expert with no token is never read; and a combine that sums each
+    expert with no token is never read, and whose register blocks (column
+    blocks outer, blocks of 4 rows inner) are a nested `scf.parallel`
+    (in order on the CPU, see `tessera-serialize-nested-parallel`; spread
+    over a warp's lanes on the GPU); and a combine that sums each
     token's slots in slot order, plus the shared experts (the same grouped
     kernels, one group of all tokens per shared expert). Extra memory is
     O(R·(d + f)) for R = min(T·K, E·C) routed rows, plus the T·K routing
@@ -402,6 +405,25 @@ def TesseraLowerMoEPass : Pass<"tessera-lower-moe", "::mlir::ModuleOp"> {
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
   ];
+}
+
+def TesseraSerializeNestedParallelPass
+    : Pass<"tessera-serialize-nested-parallel", "::mlir::ModuleOp"> {
+  let summary = "Run parallel loops nested in parallel loops in order";
+  let description = [{
+    Rewrites every `scf.parallel` (without reductions) nested in another
+    `scf.parallel`, or in a function called from one's body (an attention
+    task function, and the functions it calls), into a nest of `scf.for`
+    over its dimensions, the first outermost. A kernel's task states the
+    independence of its inner blocks this way (the grouped GEMMs of
+    `tessera-lower-moe`, the row-wise initialization of attention's
+    running max, sum and accumulator): the GPU spreads them over a warp's
+    lanes (`tessera-gpu-map-loops`), while on the CPU
+    the outer loop already fills the threads, and the inner one runs in the
+    order its cache blocking was written for instead of as a nested OpenMP
+    region. The CPU pipeline runs it just before `convert-scf-to-openmp`.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
 def TesseraMemRefCopyToLinalgPass : Pass<"tessera-memref-copy-to-linalg"> {
