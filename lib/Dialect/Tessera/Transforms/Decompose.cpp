@@ -32,9 +32,17 @@ struct TesseraDecomposePass
     getOperation()->walk(
         [&](DecomposableOpInterface op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
-    for (DecomposableOpInterface op : ops)
-      if (failed(op.decompose(rewriter)))
+    for (DecomposableOpInterface op : ops) {
+      // A composite attention op on f16/bf16 storage decomposes on f32, so
+      // that the ops it becomes compute in f32 and its results are rounded
+      // once. (A sampling loop's body is widened op by op after it is
+      // inlined.)
+      FailureOr<Operation *> wide =
+          op->getNumRegions() ? FailureOr<Operation *>(op) : widenStorage(op);
+      if (failed(wide) ||
+          failed(cast<DecomposableOpInterface>(*wide).decompose(rewriter)))
         return signalPassFailure();
+    }
     // Upstream aggregates (linalg.softmax) the later phases cannot lower.
     SmallVector<linalg::AggregatedOpInterface> aggregates;
     getOperation()->walk(

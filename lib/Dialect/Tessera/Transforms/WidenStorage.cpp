@@ -42,6 +42,71 @@ RankedTensorType widened(Type t) {
   return tensor.clone(Float32Type::get(t.getContext()));
 }
 
+/// Whether `op` has a tensor of a storage type.
+bool hasStorageTensors(Operation *op) {
+  auto types = llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes());
+  return llvm::any_of(types, [](Type t) { return bool(widened(t)); });
+}
+
+/// Scalar regions (score_mod, epilogues) keep computing in the storage
+/// type the user wrote: their storage-typed arguments now arrive in f32
+/// and are rounded on entry, and their storage-typed yields are widened.
+void widenRegions(Operation *op) {
+  Type f32 = Float32Type::get(op->getContext());
+  for (Region &region : op->getRegions())
+    for (Block &block : region) {
+      OpBuilder b = OpBuilder::atBlockBegin(&block);
+      for (BlockArgument arg : block.getArguments()) {
+        Type t = arg.getType();
+        if (!isStorageType(t))
+          continue;
+        arg.setType(f32);
+        auto narrow = arith::TruncFOp::create(b, arg.getLoc(), t, arg);
+        arg.replaceAllUsesExcept(narrow, narrow);
+      }
+      Operation *terminator = block.getTerminator();
+      b.setInsertionPoint(terminator);
+      for (OpOperand &operand : terminator->getOpOperands())
+        if (isStorageType(operand.get().getType()))
+          operand.set(arith::ExtFOp::create(b, terminator->getLoc(), f32,
+                                            operand.get()));
+    }
+}
+
+FailureOr<Operation *> widen(Operation *op) {
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  IRMapping mapping;
+  for (Value operand : op->getOperands())
+    if (RankedTensorType wide = widened(operand.getType()))
+      mapping.map(operand, arith::ExtFOp::create(b, loc, wide, operand));
+  Operation *wideOp = b.clone(*op, mapping);
+  for (OpResult result : wideOp->getResults())
+    if (RankedTensorType wide = widened(result.getType()))
+      result.setType(wide);
+  widenRegions(wideOp);
+  LogicalResult verified = success();
+  {
+    // The op's own complaint about f32 types is not the user's problem.
+    ScopedDiagnosticHandler quiet(op->getContext(),
+                                  [](Diagnostic &) { return success(); });
+    verified = verify(wideOp);
+  }
+  if (failed(verified)) {
+    wideOp->erase();
+    op->emitOpError() << "cannot be computed in f32 for its f16/bf16 tensors";
+    return failure();
+  }
+  for (auto [old, wide] : llvm::zip(op->getResults(), wideOp->getResults())) {
+    Value replacement = wide;
+    if (old.getType() != wide.getType())
+      replacement = arith::TruncFOp::create(b, loc, old.getType(), wide);
+    old.replaceAllUsesWith(replacement);
+  }
+  op->erase();
+  return wideOp;
+}
+
 struct WidenStoragePass
     : tessera::impl::TesseraWidenStoragePassBase<WidenStoragePass> {
   void runOnOperation() override {
@@ -51,74 +116,17 @@ struct WidenStoragePass
           (op->getParentOp() &&
            isa<TesseraDialect>(op->getParentOp()->getDialect())))
         return;
-      auto types =
-          llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes());
-      if (llvm::any_of(types, [](Type t) { return bool(widened(t)); }))
+      if (hasStorageTensors(op))
         ops.push_back(op);
     });
     for (Operation *op : ops)
       if (failed(widen(op)))
         return signalPassFailure();
   }
-
-  /// Scalar regions (score_mod, epilogues) keep computing in the storage
-  /// type the user wrote: their storage-typed arguments now arrive in f32
-  /// and are rounded on entry, and their storage-typed yields are widened.
-  static void widenRegions(Operation *op) {
-    Type f32 = Float32Type::get(op->getContext());
-    for (Region &region : op->getRegions())
-      for (Block &block : region) {
-        OpBuilder b = OpBuilder::atBlockBegin(&block);
-        for (BlockArgument arg : block.getArguments()) {
-          Type t = arg.getType();
-          if (!isStorageType(t))
-            continue;
-          arg.setType(f32);
-          auto narrow = arith::TruncFOp::create(b, arg.getLoc(), t, arg);
-          arg.replaceAllUsesExcept(narrow, narrow);
-        }
-        Operation *terminator = block.getTerminator();
-        b.setInsertionPoint(terminator);
-        for (OpOperand &operand : terminator->getOpOperands())
-          if (isStorageType(operand.get().getType()))
-            operand.set(arith::ExtFOp::create(b, terminator->getLoc(), f32,
-                                              operand.get()));
-      }
-  }
-
-  LogicalResult widen(Operation *op) {
-    OpBuilder b(op);
-    Location loc = op->getLoc();
-    IRMapping mapping;
-    for (Value operand : op->getOperands())
-      if (RankedTensorType wide = widened(operand.getType()))
-        mapping.map(operand, arith::ExtFOp::create(b, loc, wide, operand));
-    Operation *wideOp = b.clone(*op, mapping);
-    for (OpResult result : wideOp->getResults())
-      if (RankedTensorType wide = widened(result.getType()))
-        result.setType(wide);
-    widenRegions(wideOp);
-    LogicalResult verified = success();
-    {
-      // The op's own complaint about f32 types is not the user's problem.
-      ScopedDiagnosticHandler quiet(op->getContext(),
-                                    [](Diagnostic &) { return success(); });
-      verified = verify(wideOp);
-    }
-    if (failed(verified)) {
-      wideOp->erase();
-      return op->emitOpError()
-             << "cannot be computed in f32 for its f16/bf16 tensors";
-    }
-    for (auto [old, wide] : llvm::zip(op->getResults(), wideOp->getResults())) {
-      Value replacement = wide;
-      if (old.getType() != wide.getType())
-        replacement = arith::TruncFOp::create(b, loc, old.getType(), wide);
-      old.replaceAllUsesWith(replacement);
-    }
-    op->erase();
-    return success();
-  }
 };
 
 } // namespace
+
+FailureOr<Operation *> mlir::tessera::widenStorage(Operation *op) {
+  return hasStorageTensors(op) ? widen(op) : op;
+}

@@ -115,9 +115,12 @@ def TesseraDecomposePass : Pass<"tessera-decompose"> {
     Calls `DecomposableOpInterface::decompose` on every op that implements
     it (`tessera.probsparse_attention`, `tessera.strip_attention`,
     `tessera.scheduler_step`, `tessera.sample`); a new composite op needs
-    no change here. Upstream aggregate ops left in the module
-    (`linalg.softmax`, through `linalg::AggregatedOpInterface`) are
-    decomposed into elementwise and reduction ops too.
+    no change here. A composite op without regions on f16/bf16 storage is
+    first moved onto f32 as `tessera-widen-storage` does, so the ops it
+    becomes (poolings, projections, ProbSparse's measurements) compute in
+    f32 and its results are rounded once. Upstream aggregate ops left in
+    the module (`linalg.softmax`, through `linalg::AggregatedOpInterface`)
+    are decomposed into elementwise and reduction ops too.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
