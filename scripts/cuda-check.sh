@@ -2,7 +2,8 @@
 # The checks that need a CUDA GPU, as one script (for a machine with a GPU,
 # the driver and the toolkit): tier 3 of the CUDA tests (the executed
 # suites compiled with --target=cuda, against the same NumPy references),
-# the CUDA tests of tiers 1 and 2, and the attention and linear benchmarks.
+# the CUDA tests of tiers 1 and 2, and the attention, linear and MoE
+# benchmarks.
 #   scripts/cuda-check.sh [--quick]    (--quick: the benchmark's small sizes)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,3 +19,5 @@ echo "== attention benchmark"
 python3 "$ROOT/bench/attention/cuda.py" "$@"
 echo "== linear benchmark"
 python3 "$ROOT/bench/linear/cuda.py" "$@"
+echo "== MoE benchmark"
+python3 "$ROOT/bench/moe/cuda.py" "$@"
