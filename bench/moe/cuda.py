@@ -22,22 +22,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 from common import cuda_bench_args, ours_cuda_ms, torch_json  # noqa: E402
+sys.path.insert(0, HERE)
+from run import mlir  # noqa: E402
 
 BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
 D, F, E, K = 1024, 2816, 8, 2
-
-
-def model(t):
-    x, g = f"tensor<{t}x{D}xf32>", f"tensor<{E}x{D}xf32>"
-    up, dn = f"tensor<{E}x{F}x{D}xf32>", f"tensor<{E}x{D}x{F}xf32>"
-    return (
-        f'func.func @main(%x: {x} {{tessera.name = "x"}}, %wg: {g} {{tessera.name = "wg"}}, '
-        f'%wu: {up} {{tessera.name = "wu"}}, %wd: {dn} {{tessera.name = "wd"}}, '
-        f'%wgt: {up} {{tessera.name = "wgt"}}) -> ({x} {{tessera.name = "y"}}) {{\n'
-        f"  %y = tessera.moe %x router(%wg) experts(%wu, %wd) gate(%wgt) "
-        f"routing(#tessera.token_choice<k = {K}, order = topk_then_softmax>) activation(swiglu)\n"
-        f"      : ({x}, {g}, {up}, {dn}, {up}) -> ({x})\n"
-        f"  return %y : {x}\n}}\n")
 
 
 TORCH = r"""
@@ -82,7 +71,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for t in tokens:
             flops = 2.0 * t * K * 3 * D * F + 2.0 * t * D * E
-            ms = ours_cuda_ms(BUILD, os.path.join(tmp, f"moe_{t}.mlir"), model(t),
+            ms = ours_cuda_ms(BUILD, os.path.join(tmp, f"moe_{t}.mlir"), mlir(t, E, F, K, d=D),
                               a.iters, a.arch)
             gf = flops / (ms * 1e-3) / 1e9
             tm = torch_json(a.python, TORCH, [t, D, F, E, K, a.iters])

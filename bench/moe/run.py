@@ -194,9 +194,10 @@ COMPARE = textwrap.dedent("""
 
 # --- ours ----------------------------------------------------------------
 
-def mlir(t, e, f, k):
-    x, g = f"tensor<{t}x{D}xf32>", f"tensor<{e}x{D}xf32>"
-    up, dn = f"tensor<{e}x{f}x{D}xf32>", f"tensor<{e}x{D}x{f}xf32>"
+def mlir(t, e, f, k, d=D):
+    """The f32 SwiGLU MoE model of T tokens of width d, E experts of f."""
+    x, g = f"tensor<{t}x{d}xf32>", f"tensor<{e}x{d}xf32>"
+    up, dn = f"tensor<{e}x{f}x{d}xf32>", f"tensor<{e}x{d}x{f}xf32>"
     return (
         f'func.func @main(%x: {x} {{tessera.name = "x"}}, %wg: {g} {{tessera.name = "wg"}}, '
         f'%wu: {up} {{tessera.name = "wu"}}, %wd: {dn} {{tessera.name = "wd"}}, '

@@ -324,15 +324,17 @@ private:
                TileOnlineSoftmaxOp, TileNormalizeOp>(op);
   }
 
-  /// Whether `op` holds a tile op (or is one).
-  static bool holdsTileOps(Operation *op) {
+  /// Whether `op`, or an op it holds, satisfies `pred`.
+  static bool holds(Operation *op, function_ref<bool(Operation *)> pred) {
     return op
-        ->walk([](Operation *inner) {
-          return isTileOp(inner) ? WalkResult::interrupt()
-                                 : WalkResult::advance();
+        ->walk([&](Operation *inner) {
+          return pred(inner) ? WalkResult::interrupt() : WalkResult::advance();
         })
         .wasInterrupted();
   }
+
+  /// Whether `op` holds a tile op (or is one).
+  static bool holdsTileOps(Operation *op) { return holds(op, isTileOp); }
 
   /// Whether `op` is an `scf.parallel` nested in a task: independent
   /// blocks whose iterations the warp's lanes share.
@@ -343,12 +345,9 @@ private:
 
   /// Whether `op` holds work split over the lanes: tile ops or lane loops.
   static bool holdsLaneWork(Operation *op) {
-    return op
-        ->walk([](Operation *inner) {
-          return isTileOp(inner) || isLaneLoop(inner) ? WalkResult::interrupt()
-                                                      : WalkResult::advance();
-        })
-        .wasInterrupted();
+    return holds(op, [](Operation *inner) {
+      return isTileOp(inner) || isLaneLoop(inner);
+    });
   }
 
   /// Whether `op` multiplies on tensor cores.

@@ -510,22 +510,17 @@ void AttentionLowering::buildTask(ImplicitLocOpBuilder &b, TaskArgs &a) {
   // (a nested scf.parallel: in order on the CPU, where LLVM turns the
   // scalar loops into whatever the target does best; spread over the
   // lanes of a warp on the GPU).
-  {
-    auto rows = scf::ParallelOp::create(b, ValueRange{idx(b, 0), idx(b, 0)},
-                                        ValueRange{idx(b, hpt), idx(b, p.tq)},
-                                        ValueRange{idx(b, 1), idx(b, 1)});
-    ImplicitLocOpBuilder rb =
-        ImplicitLocOpBuilder::atBlockBegin(b.getLoc(), rows.getBody());
-    rb.setInsertionPoint(rows.getBody()->getTerminator());
-    Value g = rows.getInductionVars()[0], r = rows.getInductionVars()[1];
-    memref::StoreOp::create(rb, f32(rb, -INFINITY), mBuf, ValueRange{g, r});
-    memref::StoreOp::create(rb, f32(rb, 0.0), lBuf, ValueRange{g, r});
-    forLoop(
-        rb, idx(rb, 0), idx(rb, p.dvp), 1,
-        [&](ImplicitLocOpBuilder &b, Value e) {
-          memref::StoreOp::create(b, f32(b, 0.0), accBuf, ValueRange{g, r, e});
-        });
-  }
+  parallelFor(b, {idx(b, hpt), idx(b, p.tq)},
+              [&](ImplicitLocOpBuilder &b, ValueRange row) {
+                memref::StoreOp::create(b, f32(b, -INFINITY), mBuf, row);
+                memref::StoreOp::create(b, f32(b, 0.0), lBuf, row);
+                forLoop(b, idx(b, 0), idx(b, p.dvp), 1,
+                        [&](ImplicitLocOpBuilder &b, Value e) {
+                          memref::StoreOp::create(
+                              b, f32(b, 0.0), accBuf,
+                              ValueRange{row[0], row[1], e});
+                        });
+              });
 
   auto visit = [&](ImplicitLocOpBuilder &b, Value kt, Value partial) {
     visitKeyTile(b, a, kt, partial, qBase, kvh, sBuf, accBuf, mBuf, lBuf);

@@ -158,17 +158,16 @@ void forEachBlock(
     // order on the CPU (tessera-serialize-nested-parallel), columns outer
     // so that a block's weight rows stay in cache across the tile; spread
     // over the lanes of a warp on the GPU (tessera-gpu-map-loops).
-    auto blocks = scf::ParallelOp::create(
-        b, ValueRange{c0, begin}, ValueRange{c1, end},
-        ValueRange{idx(b, colBlock), idx(b, kRowBlock)});
-    B bb = B::atBlockBegin(b.getLoc(), blocks.getBody());
-    bb.setInsertionPoint(blocks.getBody()->getTerminator());
-    Value col = blocks.getInductionVars()[0], r0 = blocks.getInductionVars()[1];
-    SmallVector<Value> rows = blockRows(bb, r0, end), valid;
-    for (int64_t r = 0; r < kRowBlock; ++r)
-      valid.push_back(
-          cmp(bb, arith::CmpIPredicate::slt, add(bb, r0, idx(bb, r)), end));
-    body(bb, e, rows, valid, col);
+    parallelFor(b, {c0, begin}, {c1, end},
+                {idx(b, colBlock), idx(b, kRowBlock)},
+                [&](B &b, ValueRange block) {
+                  Value col = block[0], r0 = block[1];
+                  SmallVector<Value> rows = blockRows(b, r0, end), valid;
+                  for (int64_t r = 0; r < kRowBlock; ++r)
+                    valid.push_back(cmp(b, arith::CmpIPredicate::slt,
+                                        add(b, r0, idx(b, r)), end));
+                  body(b, e, rows, valid, col);
+                });
   });
 }
 

@@ -304,16 +304,26 @@ accumulateOver(ImplicitLocOpBuilder &b, int64_t n, Value init,
                        })[0];
 }
 
-/// `scf.parallel` over [0, ub_i) (becomes an OpenMP loop).
+/// `scf.parallel` over [lb_i, ub_i) in steps of step_i: a kernel's grid of
+/// tasks at the top (an OpenMP loop), a task's independent blocks inside
+/// one (see tessera-serialize-nested-parallel).
 inline void
-parallelFor(ImplicitLocOpBuilder &b, ValueRange ubs,
+parallelFor(ImplicitLocOpBuilder &b, ValueRange lbs, ValueRange ubs,
+            ValueRange steps,
             function_ref<void(ImplicitLocOpBuilder &, ValueRange)> fn) {
-  SmallVector<Value> lbs(ubs.size(), idx(b, 0)), steps(ubs.size(), idx(b, 1));
   auto par = scf::ParallelOp::create(b, lbs, ubs, steps);
   ImplicitLocOpBuilder pb =
       ImplicitLocOpBuilder::atBlockBegin(b.getLoc(), par.getBody());
   pb.setInsertionPoint(par.getBody()->getTerminator());
   fn(pb, par.getInductionVars());
+}
+
+/// `scf.parallel` over [0, ub_i).
+inline void
+parallelFor(ImplicitLocOpBuilder &b, ValueRange ubs,
+            function_ref<void(ImplicitLocOpBuilder &, ValueRange)> fn) {
+  SmallVector<Value> lbs(ubs.size(), idx(b, 0)), steps(ubs.size(), idx(b, 1));
+  parallelFor(b, lbs, ubs, steps, fn);
 }
 
 /// The outer-product microkernel behind every register-blocked product:
